@@ -1,0 +1,174 @@
+"""The public functions: :func:`check_draft`, :func:`check_many` and :func:`triage`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from os import PathLike
+from typing import Any, TypeAlias
+
+from pydantic import ValidationError
+
+from .diagnostics import describe_error, field_path, prune_errors
+from .engine import CompiledRuleset
+from .errors import UsageError
+from .loader import load_ruleset
+from .models import ContextValue, Draft, Media, Report
+from .ruleset import Ruleset
+
+__all__ = ["RulesetRef", "check_draft", "check_many", "triage"]
+
+RulesetRef: TypeAlias = "str | PathLike[str] | Ruleset | None"
+
+_KEYWORD_DEFAULTS: dict[str, Any] = {
+    "platform": None,
+    "kind": "post",
+    "in_reply_to": None,
+    "media": (),
+    "context": None,
+}
+
+
+def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
+    loaded = load_ruleset(ruleset)
+    compiled = loaded._compiled
+    if not isinstance(compiled, CompiledRuleset):
+        raise UsageError(
+            "this Ruleset was not made by load_ruleset(); load it with load_ruleset(path)"
+        )
+    return compiled
+
+
+def _usage_error(exc: ValidationError) -> UsageError:
+    error = prune_errors(exc.errors())[0]
+    where = field_path(error["loc"]) or "draft"
+    return UsageError(f"invalid {where}: {describe_error(error)}")
+
+
+def _as_draft(draft: str | Draft, fields: Mapping[str, Any]) -> Draft:
+    if isinstance(draft, Draft):
+        given = [k for k, v in fields.items() if v != _KEYWORD_DEFAULTS[k]]
+        if given:
+            raise UsageError(
+                f"pass {', '.join(given)} either in the Draft or as keyword arguments, not both"
+            )
+        return draft
+    if not isinstance(draft, str):
+        raise UsageError(f"the draft must be a str or a Draft, not {type(draft).__name__}")
+    data = {k: v for k, v in fields.items() if v is not None}
+    try:
+        return Draft(text=draft, **data)
+    except ValidationError as exc:
+        raise _usage_error(exc) from None
+
+
+def _evaluate(compiled: CompiledRuleset, draft: Draft) -> Report:
+    fired = compiled.run(
+        draft.text,
+        target_kind=draft.kind,
+        target="draft",
+        platform=draft.platform,
+        context=draft.context,
+    )
+    if draft.in_reply_to is not None:
+        fired += compiled.run(
+            draft.in_reply_to,
+            target_kind="comment",
+            target="comment",
+            platform=draft.platform,
+            context=draft.context,
+        )
+    return compiled.report(fired, comment=draft.in_reply_to)
+
+
+def check_draft(
+    draft: str | Draft,
+    *,
+    ruleset: RulesetRef = None,
+    platform: str | None = None,
+    kind: str = "post",
+    in_reply_to: str | None = None,
+    media: Sequence[Media | Mapping[str, Any]] = (),
+    context: Mapping[str, ContextValue] | None = None,
+) -> Report:
+    """Check a draft post or reply and return a :class:`Report`.
+
+    Args:
+        draft: the text, or a :class:`Draft` carrying every field below.
+        ruleset: a bundled name (``"public-sector"``), a path, a loaded
+            :class:`Ruleset`, or None for the bundled default.
+        platform: where it will be published (``"x"``, ``"facebook"``, ...);
+            None skips platform-specific rules.
+        kind: ``"post"`` or ``"reply"``.
+        in_reply_to: the incoming comment a reply answers; rules for comments
+            run on it and report with ``target="comment"``.
+        media: attached images and videos.
+        context: facts for rules' ``when:`` conditions.
+
+    Raises:
+        UsageError: an argument is invalid (unknown platform, a Draft together
+            with keyword fields).
+        RulesetError: the ruleset cannot be loaded.
+
+    The text itself never causes an exception: any string gives a Report.
+    """
+    compiled = _compiled(ruleset)
+    fields = {
+        "platform": platform,
+        "kind": kind,
+        "in_reply_to": in_reply_to,
+        "media": tuple(media),
+        "context": dict(context) if context is not None else None,
+    }
+    return _evaluate(compiled, _as_draft(draft, fields))
+
+
+def check_many(
+    drafts: Iterable[str | Draft],
+    *,
+    ruleset: RulesetRef = None,
+    platform: str | None = None,
+    kind: str = "post",
+    context: Mapping[str, ContextValue] | None = None,
+) -> Iterator[Report]:
+    """Check many drafts with one ruleset, loading it once; yields a Report each.
+
+    Keyword fields apply to drafts given as plain strings; a :class:`Draft`
+    carries its own fields.
+    """
+    compiled = _compiled(ruleset)
+    fields = {
+        "platform": platform,
+        "kind": kind,
+        "in_reply_to": None,
+        "media": (),
+        "context": dict(context) if context is not None else None,
+    }
+    for draft in drafts:
+        item = draft if isinstance(draft, Draft) else _as_draft(draft, fields)
+        yield _evaluate(compiled, item)
+
+
+def triage(
+    comment: str,
+    *,
+    ruleset: RulesetRef = None,
+    platform: str | None = None,
+    context: Mapping[str, ContextValue] | None = None,
+) -> Report:
+    """Check an incoming comment on its own (for a moderation inbox).
+
+    Rules with ``applies_to: [comment]`` run on it; violations have
+    ``target="comment"`` and actions say how to handle the comment.
+    """
+    compiled = _compiled(ruleset)
+    if not isinstance(comment, str):
+        raise UsageError(f"the comment must be a str, not {type(comment).__name__}")
+    draft = _as_draft("", {**_KEYWORD_DEFAULTS, "platform": platform, "context": context})
+    fired = compiled.run(
+        comment,
+        target_kind="comment",
+        target="comment",
+        platform=draft.platform,
+        context=draft.context,
+    )
+    return compiled.report(fired, comment=comment)

@@ -1,0 +1,38 @@
+"""Find the rulesets that ship with sociopolicy."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["DEFAULT_RULESET", "bundled_dir", "bundled_rulesets"]
+
+#: The ruleset used when none is named.
+DEFAULT_RULESET = "public-sector"
+
+_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_dir() -> Path:
+    """The folder holding the bundled rulesets.
+
+    In an installed wheel they sit in ``sociopolicy/rulesets``; in a source
+    checkout (or an editable install) they are the top-level ``rulesets/`` folder.
+    """
+    packaged = Path(str(resources.files("sociopolicy"))) / "rulesets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rulesets"
+
+
+def bundled_rulesets() -> dict[str, Path]:
+    """Bundled ruleset names and their files, sorted by name."""
+    folder = bundled_dir()
+    if not folder.is_dir():
+        return {}
+    found = {
+        path.stem: path
+        for path in folder.iterdir()
+        if path.suffix in _SUFFIXES and not path.stem.endswith(".tests")
+    }
+    return dict(sorted(found.items()))

@@ -1,0 +1,251 @@
+"""Run a compiled ruleset over texts and assemble the report.
+
+A ruleset is compiled once (by the loader): each rule's patterns and phrase
+lists are built, its templates compiled, and every phrase list merged into one
+:class:`~sociopolicy.phrases.PhraseIndex`. Checking a text then only matches.
+
+How the report is assembled (also in ``docs/reports.md``):
+
+* violations are sorted by (target, start, rule id, end);
+* each warning or error contributes its rule's action; actions with the same
+  kind and team are merged (rule ids collected, the shortest ``within`` kept),
+  and listed most serious first: escalate, take_offline, hide_comment,
+  do_not_engage, revise, respond, review;
+* ``decision`` is the most serious of ok < review < revise < take_offline <
+  escalate implied by those actions: ``hide_comment``, ``do_not_engage`` and
+  ``respond`` need a person to act, so they imply ``review``. Suggestions never
+  add actions or change the decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .kinds import AnalysedText, Finding, RuleBase
+from .models import (
+    DECISIONS,
+    Action,
+    ActionKind,
+    ContextValue,
+    Decision,
+    Report,
+    Target,
+    Violation,
+)
+from .phrases import PhraseIndex
+from .templates import Template
+from .text import LineIndex
+
+__all__ = ["ACTION_ORDER", "DECISION_OF", "CompiledRule", "CompiledRuleset"]
+
+logger = logging.getLogger(__name__)
+
+#: Action kinds, most serious first.
+ACTION_ORDER: tuple[ActionKind, ...] = (
+    "escalate",
+    "take_offline",
+    "hide_comment",
+    "do_not_engage",
+    "revise",
+    "respond",
+    "review",
+)
+#: The decision each action kind implies.
+DECISION_OF: dict[ActionKind, Decision] = {
+    "escalate": "escalate",
+    "take_offline": "take_offline",
+    "hide_comment": "review",
+    "do_not_engage": "review",
+    "revise": "revise",
+    "respond": "review",
+    "review": "review",
+}
+_DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
+_ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
+_DURATION_PART = re.compile(r"(\d+)([YMWDHS])")
+_SECONDS = {"Y": 31_536_000, "W": 604_800, "D": 86_400, "H": 3_600, "S": 1}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A validated rule with its compiled templates and citation text."""
+
+    rule: RuleBase
+    message: Template
+    reply: Template | None
+    citation: str
+
+
+@dataclass(frozen=True)
+class _Fired:
+    violation: Violation
+    compiled: CompiledRule
+    values: Mapping[str, Any]
+
+
+def _duration_seconds(duration: str) -> int:
+    """Approximate length of an ISO 8601 duration, for choosing the shortest."""
+    date_part, _, time_part = duration.partition("T")
+    total = 0
+    for amount, unit in _DURATION_PART.findall(date_part):
+        total += int(amount) * (2_592_000 if unit == "M" else _SECONDS[unit])
+    for amount, unit in _DURATION_PART.findall(time_part):
+        total += int(amount) * (60 if unit == "M" else _SECONDS[unit])
+    return total
+
+
+class CompiledRuleset:
+    """The executable form of a :class:`~sociopolicy.Ruleset`."""
+
+    def __init__(
+        self, ref: str, rules: Sequence[CompiledRule], variables: Mapping[str, Any]
+    ) -> None:
+        self.ref = ref
+        self.rules = tuple(rules)
+        self.vars = dict(variables)
+        self.index = PhraseIndex([s for item in self.rules for s in item.rule.phrase_sets()])
+        self._by_target = {
+            target: tuple(item for item in self.rules if target in item.rule.applies_to)
+            for target in ("post", "reply", "comment")
+        }
+
+    def run(
+        self,
+        text: str,
+        *,
+        target_kind: str,
+        target: Target,
+        platform: str | None,
+        context: Mapping[str, ContextValue],
+        only: str | None = None,
+    ) -> list[_Fired]:
+        """Check one text with every rule that applies to it (or just rule ``only``)."""
+        fired: list[_Fired] = []
+        rules = [
+            item
+            for item in self._by_target.get(target_kind, ())
+            if (only is None or item.rule.id == only)
+            and (
+                item.rule.when is None
+                or item.rule.when.holds(platform=platform, kind=target_kind, context=context)
+            )
+        ]
+        if not rules:
+            return fired
+        analysed = AnalysedText(text)
+        if only is None and self.index.sets:
+            for phrase_set, hits in zip(self.index.sets, self.index.scan(text), strict=True):
+                analysed.remember(phrase_set, hits)
+        lines: LineIndex | None = None
+        shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
+        for item in rules:
+            try:
+                findings = list(item.rule.find(analysed))
+            except Exception:  # a bug in one rule must not stop the others
+                logger.exception("rule %s failed on a text of %d characters", item.rule.id, len(text))
+                continue
+            for finding in findings:
+                if lines is None:
+                    lines = LineIndex(text)
+                fired.append(self._violation(item, finding, text, target, lines, shared))
+        return fired
+
+    @staticmethod
+    def _violation(
+        item: CompiledRule,
+        finding: Finding,
+        text: str,
+        target: Target,
+        lines: LineIndex,
+        shared: Mapping[str, Any],
+    ) -> _Fired:
+        rule = item.rule
+        excerpt = text[finding.start : finding.end]
+        values: dict[str, Any] = {
+            **shared,
+            "match": excerpt,
+            "term": None,
+            "replacement": finding.replacements[0] if finding.replacements else None,
+            "replacements": list(finding.replacements),
+            "groups": {},
+            "rule": {"id": rule.id, "category": rule.category, "severity": rule.severity},
+            **finding.values,
+        }
+        line, column = lines.position(finding.start)
+        violation = Violation(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            message=_render(item.message, values, rule.id),
+            target=target,
+            start=finding.start,
+            end=finding.end,
+            line=line,
+            column=column,
+            excerpt=excerpt,
+            replacements=finding.replacements,
+            source=item.citation,
+            action=rule.action.kind,
+        )
+        return _Fired(violation, item, values)
+
+    def report(self, fired: Sequence[_Fired], *, comment: str | None) -> Report:
+        """Sort violations, merge actions and decide."""
+        ordered = sorted(
+            fired,
+            key=lambda f: (f.violation.target, f.violation.start, f.violation.rule_id, f.violation.end),
+        )
+        groups: dict[tuple[str, str | None], list[_Fired]] = {}
+        for item in ordered:
+            if item.violation.severity == "suggestion":
+                continue
+            spec = item.compiled.rule.action
+            groups.setdefault((spec.kind, spec.to), []).append(item)
+        actions = [self._action(members, comment) for members in groups.values()]
+        actions.sort(key=lambda a: (_ACTION_RANK[a.kind], a.to or "", a.rule_ids))
+        decision: Decision = "ok"
+        for action in actions:
+            implied = DECISION_OF[action.kind]
+            if _DECISION_RANK[implied] > _DECISION_RANK[decision]:
+                decision = implied
+        return Report(
+            violations=tuple(f.violation for f in ordered),
+            actions=tuple(actions),
+            decision=decision,
+            ruleset=self.ref,
+        )
+
+    @staticmethod
+    def _action(members: Sequence[_Fired], comment: str | None) -> Action:
+        first = members[0]
+        spec = first.compiled.rule.action
+        rule_ids = tuple(dict.fromkeys(m.violation.rule_id for m in members))
+        durations = [m.compiled.rule.action.within for m in members if m.compiled.rule.action.within]
+        within = min(durations, key=_duration_seconds) if durations else None
+        reply = None
+        for member in members:
+            template = member.compiled.reply
+            if template is not None:
+                values = {**member.values, "comment": comment}
+                reply = _render(template, values, member.violation.rule_id)
+                break
+        return Action(
+            kind=spec.kind,
+            reason=first.violation.message,
+            rule_ids=rule_ids,
+            to=spec.to,
+            within=within,
+            suggested_reply=reply,
+        )
+
+
+def _render(template: Template, values: Mapping[str, Any], rule_id: str) -> str:
+    try:
+        return template.render(values)
+    except Exception:  # a template that fails on odd input must not stop the check
+        logger.warning("rule %s: template failed to render; showing it unrendered", rule_id)
+        return template.source

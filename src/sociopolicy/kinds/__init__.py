@@ -1,0 +1,46 @@
+"""The closed set of rule kinds. Each kind is one module with one model class.
+
+To add a kind: write ``kinds/<name>.py`` with a ``RuleBase`` subclass whose
+``kind`` is ``Literal["<name>"]`` and whose ``find`` yields findings, add it to
+:data:`KINDS` and to :data:`Rule`, and give it examples in a bundled ruleset.
+``tests/test_kinds_registry.py`` checks that the two lists agree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
+
+from .base import ActionSpec, AnalysedText, Example, Examples, Finding, RuleBase, When
+from .pattern import PatternRule
+from .substitution import SubstitutionRule
+from .terms import TermsRule
+
+__all__ = [
+    "KINDS",
+    "RULE_ADAPTER",
+    "ActionSpec",
+    "AnalysedText",
+    "Example",
+    "Examples",
+    "Finding",
+    "PatternRule",
+    "Rule",
+    "RuleBase",
+    "SubstitutionRule",
+    "TermsRule",
+    "When",
+]
+
+#: Every kind's model class, keyed by the name used in ``kind:``.
+KINDS: dict[str, type[RuleBase]] = {
+    "terms": TermsRule,
+    "substitution": SubstitutionRule,
+    "pattern": PatternRule,
+}
+
+Rule = Annotated[TermsRule | SubstitutionRule | PatternRule, Field(discriminator="kind")]
+
+#: Validates one rule mapping into the right kind's model.
+RULE_ADAPTER: TypeAdapter[TermsRule | SubstitutionRule | PatternRule] = TypeAdapter(Rule)

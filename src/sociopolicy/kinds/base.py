@@ -1,0 +1,260 @@
+"""What every rule has, whatever its kind, and the protocol kinds implement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+from ..models import ActionKind, Category, ContextValue, DraftKind, Platform, Severity
+from ..phrases import Hit, PhraseSet
+from ..text import parse_marked
+
+__all__ = [
+    "ActionSpec",
+    "AnalysedText",
+    "AppliesTo",
+    "Example",
+    "Examples",
+    "Finding",
+    "RuleBase",
+    "When",
+]
+
+AppliesTo = Literal["post", "reply", "comment"]
+RULE_ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
+_DURATION = re.compile(
+    r"^P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$"
+)
+
+RuleId = Annotated[
+    StrictStr,
+    Field(
+        pattern=RULE_ID_PATTERN,
+        description="Stable id `category.name` in lower case with hyphens, e.g. `tone.shouting`.",
+    ),
+]
+
+
+def _as_tuple(value: Any) -> Any:
+    """Let a single value stand for a list of one."""
+    if value is None or isinstance(value, list | tuple):
+        return value
+    return (value,)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class When(BaseModel):
+    """Conditions under which a rule runs; all must hold.
+
+    ``platform`` and ``kind`` test the draft; any other key tests a context fact
+    given to ``check_draft(context=...)``. A list means "any of these". A fact
+    that was not given counts as ``null``, and ``false`` also matches a missing fact.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    __pydantic_extra__: dict[str, ContextValue | tuple[ContextValue, ...]] = Field(init=False)
+
+    platform: Annotated[tuple[Platform, ...] | None, BeforeValidator(_as_tuple)] = Field(
+        default=None, description="Run only for these platforms."
+    )
+    kind: Annotated[tuple[AppliesTo, ...] | None, BeforeValidator(_as_tuple)] = Field(
+        default=None, description="Run only for these kinds of text."
+    )
+
+    @property
+    def facts(self) -> dict[str, tuple[ContextValue, ...]]:
+        """The context-fact conditions, each as a tuple of accepted values."""
+        extra = self.__pydantic_extra__ or {}
+        return {k: v if isinstance(v, tuple) else (v,) for k, v in extra.items()}
+
+    def holds(
+        self, *, platform: str | None, kind: str, context: Mapping[str, ContextValue]
+    ) -> bool:
+        """True if every condition holds for this draft."""
+        if self.platform is not None and platform not in self.platform:
+            return False
+        if self.kind is not None and kind not in self.kind:
+            return False
+        for fact, accepted in self.facts.items():
+            value = context.get(fact)
+            if value is None and False in accepted:
+                continue
+            if not any(value == a and type(value) is type(a) for a in accepted):
+                return False
+        return True
+
+
+class ActionSpec(_Strict):
+    """What a rule asks a person to do when it fires."""
+
+    kind: ActionKind = Field(description="The action.")
+    to: StrictStr | None = Field(
+        default=None, description="The team to involve, e.g. `media`, `legal`."
+    )
+    within: StrictStr | None = Field(
+        default=None, description="How soon, as an ISO 8601 duration such as `PT1H` or `P2D`."
+    )
+    reply: StrictStr | None = Field(
+        default=None, description="A Jinja2 template for a suggested reply."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, data: Any) -> Any:
+        return {"kind": data} if isinstance(data, str) else data
+
+    @field_validator("within")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and not _DURATION.match(value):
+            raise ValueError(
+                f"'{value}' is not an ISO 8601 duration; write e.g. PT1H (one hour) or P2D"
+            )
+        return value
+
+
+class Example(_Strict):
+    """A text a rule must fire on (``fail``) or stay silent on (``pass``).
+
+    In a ``fail`` example, ``[[...]]`` marks the span the rule must report.
+    """
+
+    text: StrictStr = Field(description="The example text; `[[...]]` marks expected spans.")
+    platform: Platform | None = Field(default=None, description="Platform to check it for.")
+    kind: AppliesTo | None = Field(default=None, description="post, reply or comment.")
+    in_reply_to: StrictStr | None = Field(default=None, description="The comment answered.")
+    context: dict[str, ContextValue] = Field(default_factory=dict, description="Context facts.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+    @field_validator("text")
+    @classmethod
+    def _markers(cls, value: str) -> str:
+        parse_marked(value)  # raises ValueError with a clear message
+        return value
+
+    @property
+    def plain(self) -> str:
+        """The text without markers."""
+        return parse_marked(self.text)[0]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The marked spans, as offsets into :attr:`plain`."""
+        return parse_marked(self.text)[1]
+
+
+class Examples(_Strict):
+    """Texts that document a rule and test it."""
+
+    fail: Annotated[tuple[Example, ...], Field(min_length=1)] = Field(
+        description="Texts the rule must fire on, with `[[...]]` around the expected span."
+    )
+    pass_: Annotated[tuple[Example, ...], Field(min_length=1)] = Field(
+        alias="pass", description="Texts the rule must not fire on."
+    )
+
+    @field_validator("pass_")
+    @classmethod
+    def _no_markers(cls, value: tuple[Example, ...]) -> tuple[Example, ...]:
+        for example in value:
+            if example.spans:
+                raise ValueError("a pass example cannot mark a span with [[...]]")
+        return value
+
+
+@dataclass
+class AnalysedText:
+    """A text being checked, with per-text caches that rules share."""
+
+    text: str
+    _hits: dict[int, list[Hit]] = field(default_factory=dict)
+
+    def hits(self, phrases: PhraseSet) -> list[Hit]:
+        """Occurrences of a phrase set (filled in bulk by the engine, or found now)."""
+        key = id(phrases)
+        found = self._hits.get(key)
+        if found is None:
+            found = self._hits[key] = phrases.find(self.text)
+        return found
+
+    def remember(self, phrases: PhraseSet, hits: list[Hit]) -> None:
+        """Store hits found by a merged scan."""
+        self._hits[id(phrases)] = hits
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A span a rule fired on, before it becomes a :class:`~sociopolicy.Violation`."""
+
+    start: int
+    end: int
+    replacements: tuple[str, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)  # extra template values
+
+
+class RuleBase(_Strict):
+    """Fields every rule has. Each kind adds its own fields and a :meth:`find`."""
+
+    KIND_SUMMARY: ClassVar[str] = ""
+
+    id: RuleId
+    category: Category = Field(description="One of the ten fixed categories.")
+    kind: str = Field(description="The check primitive.")
+    severity: Severity = Field(default="warning", description="error, warning or suggestion.")
+    message: StrictStr = Field(
+        min_length=1,
+        description="Jinja2 template shown to the writer, e.g. \"Use '{{ replacement }}'.\"",
+    )
+    applies_to: Annotated[tuple[AppliesTo, ...], BeforeValidator(_as_tuple)] = Field(
+        default=("post", "reply"),
+        min_length=1,
+        description="What the rule reads: `post`, `reply` and/or `comment` (incoming).",
+    )
+    when: When | None = Field(default=None, description="Conditions for running the rule.")
+    action: ActionSpec = Field(
+        default=ActionSpec(kind="revise"),
+        description="What to do when it fires: a word (`revise`) or a mapping with `to`, "
+        "`within` and `reply`.",
+    )
+    source: Annotated[tuple[StrictStr, ...], BeforeValidator(_as_tuple)] = Field(
+        min_length=1,
+        description="Keys of the ruleset's `sources`, or URLs, that the rule is based on.",
+    )
+    rationale: StrictStr | None = Field(default=None, description="Why the rule exists.")
+    examples: Examples = Field(description="Texts the rule fires on and stays silent on.")
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        """Yield the spans this rule fires on. Kinds override this."""
+        raise NotImplementedError  # pragma: no cover
+
+    def phrase_sets(self) -> tuple[PhraseSet, ...]:
+        """Phrase sets the engine may scan in bulk for this rule (none by default)."""
+        return ()
+
+    def applies(self, target_kind: str, *, platform: DraftKind | str | None, context: Mapping[str, ContextValue]) -> bool:
+        """True if the rule runs on a text of ``target_kind`` under these conditions."""
+        if target_kind not in self.applies_to:
+            return False
+        return self.when is None or self.when.holds(
+            platform=platform, kind=target_kind, context=context
+        )

@@ -1,0 +1,79 @@
+"""``pattern``: a regular expression, for what word lists cannot express."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import regex
+from pydantic import Field, PrivateAttr, StrictBool, StrictStr, field_validator
+
+from ..phrases import PhraseSet
+from ._phrasing import compile_phrases
+from .base import AnalysedText, Finding, RuleBase
+
+__all__ = ["MATCH_TIMEOUT_SECONDS", "PatternRule"]
+
+logger = logging.getLogger(__name__)
+
+#: A pattern that runs longer than this on one text is stopped (and logged).
+MATCH_TIMEOUT_SECONDS = 0.25
+
+
+def _flags(ignore_case: bool) -> int:
+    return int(regex.VERSION1 | regex.UNICODE | (regex.IGNORECASE if ignore_case else 0))
+
+
+class PatternRule(RuleBase):
+    """Reports each match of a regular expression.
+
+    The expression uses the syntax of the ``regex`` package (a superset of
+    Python's ``re``), case-insensitive unless ``ignore_case: false``. Named groups
+    are available to the message as ``{{ groups.name }}`` (``None`` when the group
+    did not take part), and the whole match as ``{{ match }}``. Empty matches are
+    ignored. Matches that lie inside an ``exceptions`` phrase are not reported.
+    """
+
+    KIND_SUMMARY = "A regular expression, for what word lists cannot express."
+
+    kind: Literal["pattern"]
+    pattern: StrictStr = Field(min_length=1, description="The regular expression.")
+    exceptions: tuple[StrictStr, ...] = Field(
+        default=(), description="Phrases inside which a match is not reported."
+    )
+    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
+
+    _regex: Any = PrivateAttr()
+    _exceptions: PhraseSet | None = PrivateAttr(default=None)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            regex.compile(value, _flags(True))
+        except regex.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._regex = regex.compile(self.pattern, _flags(self.ignore_case))
+        self._exceptions = compile_phrases(self.exceptions, ignore_case=self.ignore_case, inflect=False)
+
+    def phrase_sets(self) -> tuple[PhraseSet, ...]:
+        return (self._exceptions,) if self._exceptions else ()
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        shields = text.hits(self._exceptions) if self._exceptions else []
+        try:
+            matches = list(self._regex.finditer(text.text, timeout=MATCH_TIMEOUT_SECONDS))
+        except TimeoutError:
+            logger.warning("rule %s: pattern timed out on a text of %d characters", self.id, len(text.text))
+            return
+        for match in matches:
+            start, end = match.span()
+            if start == end:
+                continue
+            if any(s.start <= start and end <= s.end for s in shields):
+                continue
+            yield Finding(start, end, values={"groups": match.groupdict()})

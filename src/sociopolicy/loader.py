@@ -1,0 +1,478 @@
+"""Load ruleset files: validate them, resolve ``extends``, apply a fork's changes.
+
+How a fork is merged (also in ``docs/forking.md``):
+
+1. Parents named in ``extends`` are resolved first, in order. Their rules are
+   combined in that order; ``vars`` and ``sources`` are combined key by key, a
+   later parent winning. A rule that reaches the file through two parents (a
+   diamond) is kept once; if only one path changed it, the changed version is
+   kept; if both changed it differently, that is an error.
+2. The file's own ``vars`` and ``sources`` replace inherited ones key by key.
+3. ``disable`` removes inherited rules.
+4. ``overrides`` replaces fields of inherited rules. Each field given replaces
+   the inherited value whole (a list is replaced, not extended); fields not
+   given are kept. The rule is then validated again as a whole.
+5. The file's own ``rules`` are added after the inherited ones. An id may be
+   defined only once in the whole chain.
+
+Unknown ids in ``disable`` or ``overrides``, cycles in ``extends`` and missing
+parents are errors, located at the line that names them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .bundled import DEFAULT_RULESET, bundled_rulesets
+from .diagnostics import describe_error, field_path, prune_errors
+from .engine import CompiledRule, CompiledRuleset
+from .errors import (
+    Issue,
+    RulesetError,
+    RulesetResolutionError,
+    RulesetValidationError,
+    SourceLocation,
+)
+from .kinds import KINDS, RULE_ADAPTER, ActionSpec, Example, Examples, RuleBase, When
+from .ruleset import Ruleset, RulesetHeader, Source
+from .templates import MESSAGE_NAMES, REPLY_NAMES, TemplateProblem, compile_template
+from .yamlsource import YamlDocument, YamlPath, load_yaml
+
+__all__ = ["clear_cache", "load_ruleset", "resolve_reference"]
+
+_KNOWN_FIELDS = sorted(
+    {
+        name_or_alias
+        for model in (*KINDS.values(), ActionSpec, Example, Examples, When, RulesetHeader, Source)
+        for name, info in model.model_fields.items()
+        for name_or_alias in (info.alias or name,)
+    }
+)
+
+
+@dataclass
+class _Origin:
+    """Where (part of) a rule's fields were written."""
+
+    doc: YamlDocument
+    prefix: YamlPath
+    keys: frozenset[str] | None = None  # None: every field
+
+
+@dataclass
+class _RawRule:
+    """A rule as merged data, before validation, remembering where each field came from."""
+
+    rule_id: str
+    data: dict[str, Any]
+    origins: list[_Origin]
+
+    @property
+    def defined_in(self) -> str:
+        return self.origins[0].doc.path
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> SourceLocation:
+        head = loc[0] if loc else None
+        for origin in reversed(self.origins):
+            if origin.keys is None or head in origin.keys:
+                line, column = origin.doc.locate((*origin.prefix, *loc), key=key)
+                return SourceLocation(origin.doc.path, line, column)
+        first = self.origins[0]  # pragma: no cover - the first origin has every key
+        line, column = first.doc.locate(first.prefix)
+        return SourceLocation(first.doc.path, line, column)
+
+
+@dataclass
+class _Layer:
+    """The resolved content of one file together with everything it extends."""
+
+    rules: dict[str, _RawRule] = field(default_factory=dict)
+    vars: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+def _issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
+    line, column = doc.locate(loc, key=bool(about.pop("key", False)))
+    return Issue(SourceLocation(doc.path, line, column), message, **about)
+
+
+def _suggest(name: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def resolve_reference(reference: str | PathLike[str], base: Path | None = None) -> Path:
+    """Turn a bundled ruleset name or a path into the file to read.
+
+    A plain name without a folder or ``.yaml`` ending names a bundled ruleset;
+    anything else is a path, relative to ``base`` (the extending file's folder)
+    or to the working directory.
+
+    Raises:
+        RulesetResolutionError: no bundled ruleset has that name.
+    """
+    text = str(reference)
+    looks_like_path = (
+        isinstance(reference, PathLike)
+        or any(sep in text for sep in ("/", "\\"))
+        or text.endswith((".yaml", ".yml"))
+    )
+    if not looks_like_path:
+        bundled = bundled_rulesets()
+        if text in bundled:
+            return bundled[text]
+        names = ", ".join(bundled) or "none"
+        raise RulesetResolutionError.at(
+            text,
+            f"there is no bundled ruleset named '{text}'{_suggest(text, list(bundled))} "
+            f"(bundled: {names}); to use a file, give its path ending in .yaml",
+        )
+    path = Path(text).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    return path
+
+
+class _Resolver:
+    """Resolves one ruleset file and its ``extends`` chain into a :class:`_Layer`."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.top: RulesetHeader | None = None
+
+    def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> _Layer:
+        doc = load_yaml(path)
+        self.files.append(path)
+        header = _read_header(doc)
+        if not stack:
+            self.top = header
+        layer = _Layer(files=[doc.path])
+        for number, reference in enumerate(header.extends):
+            where = ("extends", number) if len(header.extends) > 1 or _is_list(doc) else ("extends",)
+            parent_path = self._parent_path(doc, where, reference, path)
+            resolved = parent_path.resolve()
+            if resolved in stack or resolved == path.resolve():
+                chain = " -> ".join(p.name for p in (*stack, path.resolve(), resolved))
+                raise RulesetResolutionError(
+                    _issue(doc, where, f"'extends' makes a cycle: {chain}", field="extends")
+                )
+            if not parent_path.is_file():
+                raise RulesetResolutionError(
+                    _issue(
+                        doc,
+                        where,
+                        f"the ruleset '{reference}' named in 'extends' does not exist "
+                        f"(looked for {parent_path})",
+                        field="extends",
+                    )
+                )
+            parent = self.resolve(parent_path, (*stack, path.resolve()))
+            _merge_parent(layer, parent, doc, where)
+        _apply_own(layer, header, doc)
+        return layer
+
+    @staticmethod
+    def _parent_path(doc: YamlDocument, where: YamlPath, reference: str, path: Path) -> Path:
+        try:
+            return resolve_reference(reference, path.parent)
+        except RulesetResolutionError as exc:
+            raise RulesetResolutionError(
+                _issue(doc, where, exc.issues[0].message, field="extends")
+            ) from None
+
+
+def _is_list(doc: YamlDocument) -> bool:
+    return isinstance(doc.data, dict) and isinstance(doc.data.get("extends"), list)
+
+
+def _read_header(doc: YamlDocument) -> RulesetHeader:
+    if doc.data is None:
+        raise RulesetValidationError(_issue(doc, (), "the file is empty; a ruleset needs name and version"))
+    if not isinstance(doc.data, dict):
+        raise RulesetValidationError(
+            _issue(doc, (), "a ruleset file must be a mapping of fields (name, version, rules...)")
+        )
+    try:
+        return RulesetHeader.model_validate(doc.data)
+    except ValidationError as exc:
+        issues = [
+            _issue(
+                doc,
+                error["loc"],
+                describe_error(error, known_fields=_KNOWN_FIELDS),
+                field=field_path(error["loc"]),
+                key=error["type"] == "extra_forbidden",
+            )
+            for error in prune_errors(exc.errors())
+        ]
+        raise RulesetValidationError(issues) from None
+
+
+def _merge_parent(layer: _Layer, parent: _Layer, doc: YamlDocument, where: YamlPath) -> None:
+    for rule_id, raw in parent.rules.items():
+        existing = layer.rules.get(rule_id)
+        if existing is None or existing.data == raw.data:
+            layer.rules.setdefault(rule_id, raw)
+            continue
+        if existing.defined_in != raw.defined_in:
+            message = (
+                f"the rule '{rule_id}' is defined both in {existing.defined_in} and in "
+                f"{raw.defined_in}; a rule id must be unique across 'extends'"
+            )
+        elif len(raw.origins) == 1:
+            continue  # the other path changed it; keep the changed version
+        elif len(existing.origins) == 1:
+            layer.rules[rule_id] = raw
+            continue
+        else:
+            message = (
+                f"the rule '{rule_id}' is changed differently by two of the rulesets in "
+                "'extends'; override it in this file to settle which version to use"
+            )
+        raise RulesetResolutionError(_issue(doc, where, message, rule_id=rule_id, field="extends"))
+    layer.vars.update(parent.vars)
+    layer.sources.update(parent.sources)
+    layer.files.extend(f for f in parent.files if f not in layer.files)
+
+
+def _apply_own(layer: _Layer, header: RulesetHeader, doc: YamlDocument) -> None:
+    layer.vars.update(header.vars)
+    layer.sources.update(header.sources)
+    issues: list[Issue] = []
+    inherited = list(layer.rules)
+    for number, rule_id in enumerate(header.disable):
+        where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
+        if rule_id in header.overrides:
+            issues.append(
+                _issue(doc, where, "is both disabled and overridden; keep one", rule_id=rule_id, field="disable")
+            )
+        elif layer.rules.pop(rule_id, None) is None:
+            issues.append(_unknown_rule(doc, where, rule_id, inherited, "disable"))
+    for rule_id, changes in header.overrides.items():
+        where = ("overrides", rule_id)
+        raw = layer.rules.get(rule_id)
+        if raw is None:
+            if rule_id not in header.disable:
+                issues.append(_unknown_rule(doc, where, rule_id, inherited, "overrides"))
+            continue
+        if "id" in changes:
+            issues.append(
+                _issue(
+                    doc,
+                    (*where, "id"),
+                    "an override cannot change a rule's id; disable the rule and add a new one",
+                    rule_id=rule_id,
+                    field="id",
+                    key=True,
+                )
+            )
+            continue
+        layer.rules[rule_id] = _RawRule(
+            rule_id,
+            {**raw.data, **changes},
+            [*raw.origins, _Origin(doc, where, frozenset(changes))],
+        )
+    for number, data in enumerate(header.rules):
+        where = ("rules", number)
+        if not isinstance(data, dict):
+            issues.append(_issue(doc, where, "each rule must be a mapping of fields (id, kind, ...)"))
+            continue
+        rule_id = data.get("id")
+        if not isinstance(rule_id, str):
+            rule_id = f"rules[{number}]"
+        elif rule_id in layer.rules:
+            other = layer.rules[rule_id].defined_in
+            detail = (
+                "earlier in this file"
+                if other == doc.path
+                else f"in {other}; change it with 'overrides', or disable it and use a new id"
+            )
+            issues.append(
+                _issue(doc, (*where, "id"), f"this id is already defined {detail}", rule_id=rule_id, field="id")
+            )
+            continue
+        layer.rules[rule_id] = _RawRule(rule_id, data, [_Origin(doc, where)])
+    if issues:
+        raise RulesetResolutionError(issues)
+
+
+def _unknown_rule(
+    doc: YamlDocument, where: YamlPath, rule_id: str, inherited: list[str], what: str
+) -> Issue:
+    return _issue(
+        doc,
+        where,
+        f"'{what}' names a rule that the inherited rulesets do not have{_suggest(rule_id, inherited)}",
+        rule_id=rule_id,
+        field=what,
+        key=what == "overrides",
+    )
+
+
+def _validate_rule(raw: _RawRule, layer: _Layer, issues: list[Issue]) -> RuleBase | None:
+    try:
+        rule: RuleBase = RULE_ADAPTER.validate_python(raw.data)
+    except ValidationError as exc:
+        kind = raw.data.get("kind")
+        for error in prune_errors(exc.errors()):
+            loc = list(error["loc"])
+            if loc and loc[0] == kind and kind in KINDS:
+                loc = loc[1:]  # drop the union tag Pydantic puts first
+            if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+                loc = ["kind"]
+            fixed = {**error, "loc": tuple(loc)}
+            issues.append(
+                Issue(
+                    raw.locate(loc, key=error["type"] == "extra_forbidden"),
+                    describe_error(fixed, known_fields=_KNOWN_FIELDS),  # type: ignore[arg-type]
+                    rule_id=raw.rule_id,
+                    field=field_path(loc) or None,
+                )
+            )
+        return None
+    for number, key in enumerate(rule.source):
+        if key not in layer.sources and not key.startswith(("https://", "http://")):
+            where: list[str | int] = ["source", number] if isinstance(raw.data.get("source"), list) else ["source"]
+            known = ", ".join(sorted(layer.sources)) or "none"
+            issues.append(
+                Issue(
+                    raw.locate(where),
+                    f"the source '{key}' is not listed under 'sources'{_suggest(key, list(layer.sources))} "
+                    f"(listed: {known}); add it there or give a URL",
+                    rule_id=raw.rule_id,
+                    field="source",
+                )
+            )
+    return rule
+
+
+def _compile_rule(
+    rule: RuleBase, raw: _RawRule, layer: _Layer, issues: list[Issue]
+) -> CompiledRule | None:
+    templates = {}
+    for name, source, allowed, loc in (
+        ("message", rule.message, MESSAGE_NAMES, ["message"]),
+        ("reply", rule.action.reply, REPLY_NAMES, ["action", "reply"]),
+    ):
+        if source is None:
+            continue
+        try:
+            templates[name] = compile_template(source, allowed=allowed, variables=layer.vars)
+        except TemplateProblem as exc:
+            issues.append(Issue(raw.locate(loc), str(exc), rule_id=rule.id, field=field_path(loc)))
+    if len(templates) != (1 if rule.action.reply is None else 2):
+        return None
+    return CompiledRule(
+        rule=rule,
+        message=templates["message"],
+        reply=templates.get("reply"),
+        citation="; ".join(
+            layer.sources[k].citation() if k in layer.sources else k for k in rule.source
+        ),
+    )
+
+
+def _build(path: Path) -> tuple[Ruleset, list[Path]]:
+    resolver = _Resolver()
+    layer = resolver.resolve(path)
+    header = resolver.top
+    assert header is not None
+    issues: list[Issue] = []
+    compiled: list[CompiledRule] = []
+    for raw in layer.rules.values():
+        rule = _validate_rule(raw, layer, issues)
+        if rule is not None:
+            item = _compile_rule(rule, raw, layer, issues)
+            if item is not None:
+                compiled.append(item)
+    if issues:
+        raise RulesetValidationError(issues)
+    ruleset = Ruleset(
+        name=header.name,
+        version=header.version,
+        title=header.title,
+        description=header.description,
+        locale=header.locale,
+        vars=layer.vars,
+        sources=layer.sources,
+        rules=tuple(item.rule for item in compiled),  # type: ignore[arg-type]
+        files=tuple(layer.files),
+    )
+    ruleset._compiled = CompiledRuleset(ruleset.ref, compiled, layer.vars)
+    return ruleset, resolver.files
+
+
+class _Cache:
+    """Loaded rulesets by file, reloaded when any file in the chain changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Path, tuple[tuple[tuple[str, int, int], ...], Ruleset]] = {}
+
+    @staticmethod
+    def _stamp(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...] | None:
+        stamps = []
+        for file in files:
+            try:
+                info = file.stat()
+            except OSError:
+                return None
+            stamps.append((str(file), info.st_mtime_ns, info.st_size))
+        return tuple(stamps)
+
+    def get(self, path: Path) -> Ruleset:
+        key = path.resolve()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and self._stamp([Path(f) for f, _, _ in entry[0]]) == entry[0]:
+            return entry[1]
+        ruleset, files = _build(path)
+        stamp = self._stamp(files)
+        if stamp is not None:
+            with self._lock:
+                self._entries[key] = (stamp, ruleset)
+        return ruleset
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_CACHE = _Cache()
+
+
+def clear_cache() -> None:
+    """Forget every loaded ruleset (they are reloaded on next use)."""
+    _CACHE.clear()
+
+
+def load_ruleset(name_or_path: str | PathLike[str] | Ruleset | None = None) -> Ruleset:
+    """Load a ruleset by bundled name or path, validated, resolved and compiled.
+
+    Results are cached by file and reloaded when any file in the ``extends``
+    chain changes. ``None`` loads the bundled default (``public-sector``).
+
+    Raises:
+        RulesetError: the ruleset cannot be read, validated or resolved; the
+            message names ``file:line:column``, the rule id and the field.
+    """
+    if isinstance(name_or_path, Ruleset):
+        return name_or_path
+    reference = DEFAULT_RULESET if name_or_path is None else name_or_path
+    path = resolve_reference(reference)
+    if not path.is_file():
+        kind = "folder, not a ruleset file" if path.is_dir() else "file that does not exist"
+        raise RulesetResolutionError.at(str(path), f"cannot load the ruleset: {path} is a {kind}")
+    try:
+        return _CACHE.get(path)
+    except RecursionError:
+        raise RulesetError.at(str(path), "the 'extends' chain is too deep") from None

@@ -1,0 +1,163 @@
+"""The data that goes into a check and the report that comes out.
+
+All models are Pydantic v2, frozen, reject unknown fields and round-trip through
+JSON: ``Report.model_validate_json(report.model_dump_json()) == report``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
+
+__all__ = [
+    "ACTION_KINDS",
+    "CATEGORIES",
+    "DECISIONS",
+    "PLATFORMS",
+    "SEVERITIES",
+    "Action",
+    "ActionKind",
+    "Category",
+    "ContextValue",
+    "Decision",
+    "Draft",
+    "DraftKind",
+    "Media",
+    "Platform",
+    "Report",
+    "Severity",
+    "Target",
+    "Violation",
+]
+
+Severity = Literal["error", "warning", "suggestion"]
+Category = Literal[
+    "tone",
+    "language",
+    "inclusive",
+    "privacy",
+    "neutrality",
+    "conduct",
+    "accessibility",
+    "platform",
+    "readability",
+    "escalation",
+]
+ActionKind = Literal[
+    "revise", "review", "take_offline", "escalate", "hide_comment", "do_not_engage", "respond"
+]
+Decision = Literal["ok", "review", "revise", "take_offline", "escalate"]
+Platform = Literal[
+    "x", "bluesky", "mastodon", "threads", "facebook", "instagram", "linkedin", "youtube"
+]
+DraftKind = Literal["post", "reply"]
+Target = Literal["draft", "comment"]
+ContextValue = StrictBool | int | float | StrictStr | None
+
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Media(_Frozen):
+    """An image, GIF, video or audio clip attached to a draft."""
+
+    type: Literal["image", "gif", "video", "audio"] = Field(
+        description="What the attachment is."
+    )
+    alt_text: str | None = Field(
+        default=None, description="Text alternative; an empty string marks a decorative image."
+    )
+    captions: bool | None = Field(
+        default=None, description="Whether a video or audio clip has captions or a transcript."
+    )
+
+
+class Draft(_Frozen):
+    """A post or reply to check, with everything a rule may look at."""
+
+    text: str = Field(description="The text of the post or reply.")
+    kind: DraftKind = Field(default="post", description="`post` or `reply`.")
+    platform: Platform | None = Field(
+        default=None, description="Where it will be published; None skips platform limits."
+    )
+    in_reply_to: str | None = Field(
+        default=None, description="The incoming comment this reply answers."
+    )
+    media: tuple[Media, ...] = Field(default=(), description="Attached images and videos.")
+    context: dict[str, ContextValue] = Field(
+        default_factory=dict,
+        description="Facts for rules' `when:` conditions, e.g. {'caretaker_period': True}.",
+    )
+
+
+class Action(_Frozen):
+    """Something a person should do because rules fired."""
+
+    kind: ActionKind
+    reason: str = Field(description="Why, in one sentence (the message of the first rule).")
+    rule_ids: tuple[str, ...] = Field(description="The rules that asked for this action.")
+    to: str | None = Field(default=None, description="The team to involve, e.g. `media`.")
+    within: str | None = Field(
+        default=None, description="How soon, as an ISO 8601 duration such as `PT1H`."
+    )
+    suggested_reply: str | None = Field(
+        default=None, description="A reply rendered from the rule's template."
+    )
+
+
+class Violation(_Frozen):
+    """One rule that fired, with the exact span it fired on."""
+
+    rule_id: str
+    category: Category
+    severity: Severity
+    message: str
+    target: Target = Field(description="`draft`, or `comment` for the comment being answered.")
+    start: int = Field(ge=0, description="0-based offset of the first character, in code points.")
+    end: int = Field(ge=0, description="0-based offset after the last character.")
+    line: int = Field(ge=1, description="1-based line of `start`.")
+    column: int = Field(ge=1, description="1-based column of `start`, in code points.")
+    excerpt: str = Field(description="`text[start:end]` of the target.")
+    replacements: tuple[str, ...] = Field(
+        default=(), description="Suggested replacements for the excerpt, best first."
+    )
+    source: str = Field(description="The citation the rule is based on.")
+    action: ActionKind = Field(description="What the rule asks for.")
+
+
+class Report(_Frozen):
+    """The result of checking one draft, reply or comment."""
+
+    violations: tuple[Violation, ...] = ()
+    actions: tuple[Action, ...] = ()
+    decision: Decision = "ok"
+    ok: bool = True
+    ruleset: str = Field(description="`name@version` of the ruleset used.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_ok(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            expected = data.get("decision", "ok") == "ok"
+            if "ok" not in data:
+                return {**data, "ok": expected}
+            if data["ok"] is not expected:
+                raise ValueError("'ok' must be true exactly when 'decision' is 'ok'")
+        return data
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        """The violations with severity ``error``."""
+        return tuple(v for v in self.violations if v.severity == "error")
+
+    def for_rule(self, rule_id: str) -> tuple[Violation, ...]:
+        """The violations reported by one rule."""
+        return tuple(v for v in self.violations if v.rule_id == rule_id)

@@ -1,0 +1,134 @@
+"""The ruleset file format (one file) and the resolved ruleset (after ``extends``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictStr
+
+from .kinds import Rule, RuleBase
+from .kinds.base import RuleId
+
+__all__ = ["RULESET_NAME_PATTERN", "Ruleset", "RulesetHeader", "Source"]
+
+RULESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Strict):
+    """A document that rules cite."""
+
+    title: StrictStr = Field(min_length=1, description="Title of the document or page.")
+    url: StrictStr | None = Field(
+        default=None, pattern=r"^https?://", description="Where to read it."
+    )
+    publisher: StrictStr | None = Field(default=None, description="Who published it.")
+    note: StrictStr | None = Field(default=None, description="Which part, or a caveat.")
+
+    def citation(self) -> str:
+        """One line: ``title, publisher (url)``."""
+        text = self.title
+        if self.publisher:
+            text += f", {self.publisher}"
+        if self.url:
+            text += f" ({self.url})"
+        return text
+
+
+class RulesetHeader(_Strict):
+    """The top level of one ruleset file. ``rules`` are validated one by one."""
+
+    name: StrictStr = Field(
+        pattern=RULESET_NAME_PATTERN,
+        description="Short name in lower case, e.g. `springfield-council`.",
+    )
+    version: StrictStr = Field(
+        min_length=1, description='Version of this ruleset, in quotes, e.g. "1.0.0".'
+    )
+    title: StrictStr | None = Field(default=None, description="Human-readable title.")
+    description: StrictStr | None = Field(default=None, description="What the ruleset is for.")
+    locale: StrictStr = Field(
+        default="en", pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", description="e.g. en-AU."
+    )
+    extends: Annotated[tuple[StrictStr, ...], BeforeValidator(_as_tuple)] = Field(
+        default=(), description="Bundled ruleset names or relative paths to build on."
+    )
+    vars: dict[StrictStr, Any] = Field(
+        default_factory=dict, description="Values usable in templates as `{{ vars.name }}`."
+    )
+    sources: dict[StrictStr, Source] = Field(
+        default_factory=dict, description="Documents cited by rules' `source`, by key."
+    )
+    disable: Annotated[tuple[RuleId, ...], BeforeValidator(_as_tuple)] = Field(
+        default=(), description="Ids of inherited rules to switch off."
+    )
+    overrides: dict[RuleId, dict[StrictStr, Any]] = Field(
+        default_factory=dict,
+        description="Inherited rule id -> fields to replace (each field replaced whole).",
+    )
+    rules: list[Any] = Field(default_factory=list, description="This file's own rules.")
+
+
+class RulesetFile(RulesetHeader):
+    """The whole file format, rules included (used for the JSON Schema)."""
+
+    rules: list[Rule] = Field(  # type: ignore[assignment]
+        default_factory=list, description="This file's own rules."
+    )
+
+
+class Ruleset(BaseModel):
+    """A ruleset ready to use: inheritance resolved, rules validated and compiled.
+
+    Get one from :func:`sociopolicy.load_ruleset`; it is immutable and can be
+    shared between threads.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    version: str
+    title: str | None = None
+    description: str | None = None
+    locale: str = "en"
+    vars: dict[str, Any] = Field(default_factory=dict)
+    sources: dict[str, Source] = Field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    files: tuple[str, ...] = Field(
+        default=(), description="The files read, the ruleset itself first."
+    )
+
+    _compiled: Any = PrivateAttr(default=None)
+
+    @property
+    def ref(self) -> str:
+        """``name@version``, as reported in each :class:`~sociopolicy.Report`."""
+        return f"{self.name}@{self.version}"
+
+    def rule(self, rule_id: str) -> RuleBase:
+        """The rule with this id.
+
+        Raises:
+            KeyError: no such rule in this ruleset.
+        """
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def citation(self, rule: RuleBase) -> str:
+        """The rule's sources as one line of text, ``; ``-separated."""
+        return cite(rule.source, self.sources)
+
+
+def cite(keys: tuple[str, ...], sources: Mapping[str, Source]) -> str:
+    """Turn source keys (or URLs) into citation text."""
+    return "; ".join(sources[k].citation() if k in sources else k for k in keys)

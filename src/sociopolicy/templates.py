@@ -1,0 +1,94 @@
+"""Jinja2 templates for rule messages and suggested replies.
+
+Templates come from ruleset files that anyone may fork, so they run in Jinja2's
+immutable sandbox: no access to Python internals, no changing data. Undefined
+names are errors, caught when the ruleset loads rather than when a draft is
+checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+__all__ = ["MESSAGE_NAMES", "REPLY_NAMES", "Template", "TemplateProblem", "compile_template"]
+
+#: Names a rule message may use.
+MESSAGE_NAMES = frozenset(
+    {"match", "term", "replacement", "replacements", "groups", "vars", "rule", "platform", "kind"}
+)
+#: Names a suggested reply may use (the same, plus the comment being answered).
+REPLY_NAMES = MESSAGE_NAMES | {"comment"}
+
+_ENVIRONMENT = ImmutableSandboxedEnvironment(
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be compiled or uses a name it cannot have."""
+
+
+class Template:
+    """A compiled message or reply template."""
+
+    __slots__ = ("_template", "source")
+
+    def __init__(self, source: str, template: jinja2.Template) -> None:
+        self.source = source
+        self._template = template
+
+    def render(self, values: Mapping[str, Any]) -> str:
+        """Render with ``values``; the result is stripped of surrounding blanks."""
+        return self._template.render(values).strip()
+
+
+def _vars_used(tree: nodes.Template) -> Iterable[str]:
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == "vars":
+            if isinstance(node, nodes.Getattr):
+                yield node.attr
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                yield node.arg.value
+
+
+def compile_template(
+    source: str, *, allowed: frozenset[str], variables: Iterable[str] = ()
+) -> Template:
+    """Compile ``source`` and check every name it uses.
+
+    Args:
+        source: the template text.
+        allowed: the top-level names the template may use.
+        variables: the names defined under ``vars`` in the ruleset.
+
+    Raises:
+        TemplateProblem: the template has a syntax error, or uses an unknown name.
+    """
+    try:
+        tree = _ENVIRONMENT.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template syntax error on its line {exc.lineno}: {exc.message}") from None
+    unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
+    if unknown:
+        names = ", ".join(sorted(allowed))
+        raise TemplateProblem(
+            f"the template uses '{unknown[0]}', which is not defined; it can use {names}"
+        )
+    known_vars = set(variables)
+    missing = sorted(set(_vars_used(tree)) - known_vars)
+    if missing:
+        raise TemplateProblem(
+            f"the template uses 'vars.{missing[0]}', but the ruleset defines no var "
+            f"'{missing[0]}'; add it under 'vars'"
+        )
+    return Template(source, _ENVIRONMENT.from_string(tree))

@@ -1,0 +1,169 @@
+"""Text helpers shared by the rule kinds: positions, inflections and case."""
+
+from __future__ import annotations
+
+import bisect
+import os.path
+from typing import Literal
+
+__all__ = [
+    "APOSTROPHES",
+    "Form",
+    "LineIndex",
+    "inflect",
+    "inflections",
+    "match_case",
+    "parse_marked",
+]
+
+APOSTROPHES = "'\u2019\u02bc"
+Form = Literal["base", "s", "ed", "ing"]
+_VOWELS = frozenset("aeiou")
+
+# Common irregular verbs likely to appear as plain-language replacements:
+# base -> (-s form, past, -ing form).
+_IRREGULAR: dict[str, tuple[str, str, str]] = {
+    "be": ("is", "was", "being"),
+    "begin": ("begins", "began", "beginning"),
+    "buy": ("buys", "bought", "buying"),
+    "do": ("does", "did", "doing"),
+    "find": ("finds", "found", "finding"),
+    "get": ("gets", "got", "getting"),
+    "give": ("gives", "gave", "giving"),
+    "go": ("goes", "went", "going"),
+    "have": ("has", "had", "having"),
+    "keep": ("keeps", "kept", "keeping"),
+    "let": ("lets", "let", "letting"),
+    "make": ("makes", "made", "making"),
+    "pay": ("pays", "paid", "paying"),
+    "put": ("puts", "put", "putting"),
+    "run": ("runs", "ran", "running"),
+    "say": ("says", "said", "saying"),
+    "see": ("sees", "saw", "seeing"),
+    "send": ("sends", "sent", "sending"),
+    "set": ("sets", "set", "setting"),
+    "show": ("shows", "showed", "showing"),
+    "stop": ("stops", "stopped", "stopping"),
+    "take": ("takes", "took", "taking"),
+    "tell": ("tells", "told", "telling"),
+    "think": ("thinks", "thought", "thinking"),
+}
+
+
+class LineIndex:
+    """Turns 0-based character offsets into 1-based (line, column) pairs.
+
+    Lines end at ``\\n``; a ``\\r`` before it belongs to the line it ends.
+    Columns count code points, so they agree with Python string offsets.
+    """
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self._starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the (line, column) of ``offset``, both 1-based."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+def inflect(word: str, form: Form) -> str:
+    """Inflect a lower-case English word with the regular rules.
+
+    ``utilise`` gives ``utilises``, ``utilised``, ``utilising``; ``apply`` gives
+    ``applies``, ``applied``, ``applying``. A short table covers common irregular
+    verbs (``begin`` -> ``began``, ``beginning``); other irregular forms and doubled
+    consonants (``committed``) are not produced: list those in the ruleset.
+    """
+    if form == "base" or not word:
+        return word
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular[("s", "ed", "ing").index(form)]
+    consonant_y = len(word) > 1 and word.endswith("y") and word[-2] not in _VOWELS
+    if form == "s":
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            return word + "es"
+        return word[:-1] + "ies" if consonant_y else word + "s"
+    if form == "ed":
+        if word.endswith("e"):
+            return word + "d"
+        return word[:-1] + "ied" if consonant_y else word + "ed"
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
+        return word[:-1] + "ing"
+    return word + "ing"
+
+
+def inflections(word: str) -> dict[Form, str]:
+    """The regular forms of ``word`` keyed by form, or just the word if it has none.
+
+    Only words of three or more letters are inflected; ``COVID-19``, ``NSW`` or
+    ``us`` are not. The original capitals are kept (``Party`` -> ``Parties``).
+    """
+    if len(word) < 3 or not word.isalpha():
+        return {"base": word}
+    if word.isupper():
+        return {"base": word}
+    lower = word.lower()
+    forms: dict[Form, str] = {"base": word}
+    for form in ("s", "ed", "ing"):
+        variant = inflect(lower, form)
+        shared = len(os.path.commonprefix([lower, variant]))
+        variant = word[:shared] + variant[shared:]
+        if variant not in forms.values():
+            forms[form] = variant
+    return forms
+
+
+def match_case(replacement: str, original: str) -> str:
+    """Give ``replacement`` the capitalisation pattern of ``original``.
+
+    ``UTILISE`` -> ``USE``; ``Utilise`` -> ``Use``; anything else is left as written.
+    """
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if original[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def parse_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove ``[[...]]`` markers from an example and return the marked spans.
+
+    Raises:
+        ValueError: a marker is unbalanced, nested or empty.
+    """
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    length = 0
+    open_at: int | None = None
+    while position < len(text):
+        if text.startswith("[[", position):
+            if open_at is not None:
+                raise ValueError("'[[' inside another '[[...]]' marker")
+            open_at = length
+            position += 2
+        elif text.startswith("]]", position) and open_at is not None:
+            if open_at == length:
+                raise ValueError("empty '[[]]' marker")
+            spans.append((open_at, length))
+            open_at = None
+            position += 2
+        else:
+            plain.append(text[position])
+            length += 1
+            position += 1
+    if open_at is not None:
+        raise ValueError("'[[' without a closing ']]'")
+    return "".join(plain), tuple(spans)

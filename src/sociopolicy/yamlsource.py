@@ -1,0 +1,300 @@
+"""Read YAML safely and remember where every value came from.
+
+Rulesets are edited by hand and forked by many people, so the reader is strict:
+
+* only plain data is built (no YAML tags that construct objects);
+* a key given twice in one mapping is an error, not a silent overwrite;
+* YAML 1.1 surprises are errors: a bare ``no``/``yes``/``on``/``off`` (which other
+  tools read as a boolean) and ``1:30`` (read as a base-60 number) must be quoted;
+* files over :data:`MAX_FILE_BYTES`, structures deeper than :data:`MAX_DEPTH` and
+  alias expansion beyond :data:`MAX_VALUES` values are refused.
+
+Every value's position is kept in :class:`YamlDocument.marks` so that errors found
+later (by Pydantic, or while merging forks) can name ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from .errors import RulesetSyntaxError
+
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "YamlDocument", "load_yaml"]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50
+MAX_VALUES = 200_000
+
+YamlPath = tuple[str | int, ...]
+
+_AMBIGUOUS_TAG = "tag:sociopolicy,2026:ambiguous"
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_ALLOWED_SCALAR_TAGS = frozenset(
+    {
+        _STR,
+        _MERGE,
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
+    }
+)
+
+
+class _Resolver(BaseResolver):
+    """YAML 1.2-like implicit typing: only true/false are booleans.
+
+    Words that YAML 1.1 reads as booleans, and base-60 numbers, resolve to a tag
+    of our own so that the reader can refuse them with a clear message.
+    """
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    _AMBIGUOUS_TAG,
+    re.compile(
+        r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N"
+        r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+    ),
+    list("yYnNoO-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
+        r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(
+        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
+    ),
+    list("0123456789"),
+)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    SafeConstructor,
+    _Resolver,
+):
+    """Composes a node graph with our resolver; construction is done by :func:`_build`."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from a YAML file, with the position of every key and value."""
+
+    path: str
+    data: Any
+    value_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, column) nearest to ``path``.
+
+        With ``key=True`` the position of the mapping key is preferred (for
+        "unknown field" errors); otherwise the position of the value.
+        """
+        parts: YamlPath = tuple(path)
+        while True:
+            if key and parts in self.key_marks:
+                return self.key_marks[parts]
+            if parts in self.value_marks:
+                return self.value_marks[parts]
+            if parts in self.key_marks:
+                return self.key_marks[parts]
+            if not parts:
+                return (1, 1)
+            parts = parts[:-1]
+
+
+def _describe_scalar(node: ScalarNode) -> str:
+    value = node.value
+    if re.fullmatch(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?", value):
+        return (
+            f"'{value}' is read as a base-60 number by YAML 1.1 tools; "
+            f'put it in quotes ("{value}") to mean the text'
+        )
+    return (
+        f"'{value}' is read as true/false by YAML 1.1 tools; put it in quotes "
+        f'("{value}") to mean the word, or write true or false'
+    )
+
+
+class _Builder:
+    """Turns a composed node graph into plain Python data, recording positions."""
+
+    def __init__(self, path: str, constructor: SafeConstructor) -> None:
+        self.path = path
+        self.constructor = constructor
+        self.document = YamlDocument(path=path, data=None)
+        self.count = 0
+
+    def fail(self, node: Node, message: str) -> RulesetSyntaxError:
+        mark = node.start_mark
+        return RulesetSyntaxError.at(
+            self.path, message, line=mark.line + 1, column=mark.column + 1
+        )
+
+    def build(self, node: Node, where: YamlPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self.fail(
+                node,
+                f"the file expands to more than {MAX_VALUES:,} values "
+                "(too many aliases of aliases?); write the values out instead",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+        mark = node.start_mark
+        self.document.value_marks.setdefault(where, (mark.line + 1, mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+            return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+            return self.mapping(node, where, depth)
+        raise self.fail(node, "unsupported YAML node")  # pragma: no cover - defensive
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _AMBIGUOUS_TAG:
+            raise self.fail(node, _describe_scalar(node))
+        if node.tag not in _ALLOWED_SCALAR_TAGS:
+            raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+        try:
+            value = self.constructor.construct_object(node)
+        except (ConstructorError, ValueError, OverflowError) as exc:
+            raise self.fail(node, f"cannot read the value '{node.value}': {exc}") from None
+        if isinstance(value, dt.datetime | dt.date | str | int | float | bool) or value is None:
+            return value
+        raise self.fail(node, f"the value '{node.value}' is not plain data")  # pragma: no cover
+
+    def mapping(self, node: MappingNode, where: YamlPath, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: list[MappingNode] = []
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+                merged.extend(self.merge_sources(value_node))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a mapping key must be a plain value, not a list or map")
+            key = self.scalar(key_node)
+            if isinstance(key, list | dict):  # pragma: no cover - scalars only
+                raise self.fail(key_node, "a mapping key must be a plain value")
+            if key in result:
+                raise self.fail(
+                    key_node,
+                    f"the key '{key}' is given twice in the same mapping; "
+                    "remove one (the second would silently replace the first)",
+                )
+            mark = key_node.start_mark
+            self.document.key_marks[(*where, key)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*where, key), depth + 1)
+        for source in merged:
+            extra = self.mapping(source, where, depth + 1)
+            for key, value in extra.items():
+                result.setdefault(key, value)
+        return result
+
+    def merge_sources(self, node: Node) -> list[MappingNode]:
+        if isinstance(node, MappingNode):
+            return [node]
+        if isinstance(node, SequenceNode) and all(
+            isinstance(item, MappingNode) for item in node.value
+        ):
+            return list(node.value)
+        raise self.fail(node, "'<<' must be followed by a mapping or a list of mappings")
+
+
+def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
+    """Read one YAML document from ``path`` (or from ``text``, named ``path``).
+
+    Raises:
+        RulesetSyntaxError: unreadable file, invalid YAML, unsafe tags, duplicate
+            keys, ambiguous YAML 1.1 scalars, or a file that is too large or too deep.
+    """
+    name = str(path)
+    if text is None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            raise RulesetSyntaxError.at(name, f"cannot read the file: {reason}") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise RulesetSyntaxError.at(
+                name, f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it with extends"
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RulesetSyntaxError.at(
+                name, f"the file is not UTF-8 text (bad byte at offset {exc.start})"
+            ) from None
+    elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise RulesetSyntaxError.at(name, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark is None:
+            raise RulesetSyntaxError.at(name, f"invalid YAML: {problem}") from None
+        raise RulesetSyntaxError.at(
+            name, f"invalid YAML: {problem}", line=mark.line + 1, column=mark.column + 1
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RulesetSyntaxError.at(name, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    builder = _Builder(name, loader)
+    if node is not None:
+        builder.document.data = builder.build(node, (), 0)
+    return builder.document
