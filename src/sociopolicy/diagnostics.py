@@ -23,13 +23,31 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 
 def prune_errors(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
-    """Drop errors that only repeat a more precise one below them."""
+    """Drop errors that only repeat a more precise one.
+
+    An error is dropped when another error lies below it, and a "missing field"
+    error is dropped when a misspelt field beside it explains it (``term`` for
+    ``terms``): the misspelling is reported, with a suggestion.
+    """
     kept = list(errors)
     locs = [tuple(e["loc"]) for e in kept]
+    misspelt = {
+        (loc[:-1], str(loc[-1]))
+        for error, loc in zip(kept, locs, strict=True)
+        if error["type"] == "extra_forbidden" and loc
+    }
+
+    def explained(error: ErrorDetails, loc: tuple[str | int, ...]) -> bool:
+        if error["type"] != "missing" or not loc:
+            return False
+        names = [name for parent, name in misspelt if parent == loc[:-1]]
+        return bool(difflib.get_close_matches(str(loc[-1]), names, n=1))
+
     return [
         error
         for error, loc in zip(kept, locs, strict=True)
         if not any(other != loc and other[: len(loc)] == loc for other in locs)
+        and not explained(error, loc)
     ]
 
 

@@ -6,7 +6,7 @@ How a fork is merged (also in ``docs/forking.md``):
    combined in that order; ``vars`` and ``sources`` are combined key by key, a
    later parent winning. A rule that reaches the file through two parents (a
    diamond) is kept once; if only one path changed it, the changed version is
-   kept; if both changed it differently, that is an error.
+   kept; if both changed it, the later parent's version wins.
 2. The file's own ``vars`` and ``sources`` replace inherited ones key by key.
 3. ``disable`` removes inherited rules.
 4. ``overrides`` replaces fields of inherited rules. Each field given replaces
@@ -220,24 +220,19 @@ def _read_header(doc: YamlDocument) -> RulesetHeader:
 def _merge_parent(layer: _Layer, parent: _Layer, doc: YamlDocument, where: YamlPath) -> None:
     for rule_id, raw in parent.rules.items():
         existing = layer.rules.get(rule_id)
-        if existing is None or existing.data == raw.data:
-            layer.rules.setdefault(rule_id, raw)
+        if existing is None:
+            layer.rules[rule_id] = raw
             continue
         if existing.defined_in != raw.defined_in:
             message = (
                 f"the rule '{rule_id}' is defined both in {existing.defined_in} and in "
                 f"{raw.defined_in}; a rule id must be unique across 'extends'"
             )
-        elif len(raw.origins) == 1:
-            continue  # the other path changed it; keep the changed version
-        elif len(existing.origins) == 1:
-            layer.rules[rule_id] = raw
-            continue
+        elif existing.data == raw.data or len(raw.origins) == 1:
+            continue  # the same, or only the earlier path changed it: keep that
         else:
-            message = (
-                f"the rule '{rule_id}' is changed differently by two of the rulesets in "
-                "'extends'; override it in this file to settle which version to use"
-            )
+            layer.rules[rule_id] = raw  # the later parent's change wins, as for vars
+            continue
         raise RulesetResolutionError(_issue(doc, where, message, rule_id=rule_id, field="extends"))
     layer.vars.update(parent.vars)
     layer.sources.update(parent.sources)

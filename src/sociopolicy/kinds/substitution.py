@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, StrictBool, StrictStr, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from ..phrases import PhraseSet
 from ..text import inflect, match_case
@@ -36,25 +44,31 @@ class SubstitutionRule(RuleBase):
     KIND_SUMMARY = "A word or phrase with a preferred replacement."
 
     kind: Literal["substitution"]
+    # ignore_case and inflect come first: the check of `swap` reads them.
+    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
+    inflect: StrictBool = Field(
+        default=True, description="Also match -s, -ed and -ing forms of each term's last word."
+    )
     swap: dict[StrictStr, Replacements] = Field(
         min_length=1, description="Term -> replacement, or a list of replacements, best first."
     )
     exceptions: tuple[StrictStr, ...] = Field(
         default=(), description="Longer phrases inside which a term is not reported."
     )
-    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
-    inflect: StrictBool = Field(
-        default=True, description="Also match -s, -ed and -ing forms of each term's last word."
-    )
 
     _terms: PhraseSet = PrivateAttr()
     _exceptions: PhraseSet | None = PrivateAttr(default=None)
     _replacements: tuple[tuple[str, ...], ...] = PrivateAttr()
 
-    @model_validator(mode="after")
-    def _replacements_do_not_fire(self) -> SubstitutionRule:
-        terms = PhraseSet(list(self.swap), ignore_case=self.ignore_case, inflect=self.inflect)
-        for term, replacements in self.swap.items():
+    @field_validator("swap")
+    @classmethod
+    def _replacements_do_not_fire(
+        cls, swap: dict[str, tuple[str, ...]], info: ValidationInfo
+    ) -> dict[str, tuple[str, ...]]:
+        ignore_case = info.data.get("ignore_case", True)
+        inflect = info.data.get("inflect", True)
+        terms = PhraseSet(list(swap), ignore_case=ignore_case, inflect=inflect)
+        for term, replacements in swap.items():
             for replacement in replacements:
                 for hit in terms.find(replacement):
                     if hit.start == 0 and hit.end == len(replacement):
@@ -63,7 +77,7 @@ class SubstitutionRule(RuleBase):
                             f"(as '{hit.entry.phrase}'); following the advice would fire the "
                             "rule again"
                         )
-        return self
+        return swap
 
     def model_post_init(self, context: Any, /) -> None:
         self._terms = PhraseSet(list(self.swap), ignore_case=self.ignore_case, inflect=self.inflect)

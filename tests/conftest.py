@@ -1,0 +1,45 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from sociopolicy import Ruleset, load_ruleset
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")
+
+
+@pytest.fixture(scope="session")
+def default_ruleset() -> Ruleset:
+    """The bundled default ruleset, loaded once."""
+    return load_ruleset("public-sector")
+
+
+WriteRuleset = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def write_ruleset(tmp_path: Path) -> WriteRuleset:
+    """Write a ruleset file (dedented) into a temporary folder and return its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
