@@ -1,0 +1,195 @@
+"""Behaviour of each rule kind, through the public API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sociopolicy import check_draft, load_ruleset
+from sociopolicy.kinds import KINDS, Rule
+from sociopolicy.text import inflect, match_case
+
+from .conftest import WriteRuleset
+
+HEADER = 'name: kinds\nversion: "1"\nrules:\n'
+
+
+def _rule(write_ruleset: WriteRuleset, body: str) -> Path:
+    return write_ruleset("kinds.yaml", HEADER + body)
+
+
+def test_terms_exceptions_shield_longer_phrases(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: language.gap-pad
+    category: language
+    kind: terms
+    terms: [gap pad]
+    exceptions: [thermal gap pad]
+    message: "Say 'spacer' instead of '{{ match }}' ({{ term }})."
+    source: https://example.org
+    examples: {fail: ["a [[gap pad]]"], pass: ["a thermal gap pad"]}
+""",
+    )
+    report = check_draft("The thermal gap pad and the gap pads.", ruleset=path)
+    assert [(v.excerpt, v.message) for v in report.violations] == [
+        ("gap pads", "Say 'spacer' instead of 'gap pads' (gap pad).")
+    ]
+
+
+def test_substitution_keeps_case_and_inflection(default_ruleset: object) -> None:
+    report = check_draft("Utilising it. We COMMENCED. They purchased a car.")
+    assert [(v.excerpt, v.replacements) for v in report.violations] == [
+        ("Utilising", ("Using",)),
+        ("COMMENCED", ("STARTED", "BEGAN")),
+        ("purchased", ("bought",)),
+    ]
+    assert report.violations[1].message == (
+        "Write 'STARTED' or 'BEGAN' instead of 'COMMENCED': everyday words are quicker to read."
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "form", "expected"),
+    [
+        ("use", "ing", "using"),
+        ("try", "ed", "tried"),
+        ("help", "s", "helps"),
+        ("fix", "s", "fixes"),
+        ("begin", "ed", "began"),
+        ("see", "ing", "seeing"),
+        ("die", "ing", "dying"),
+    ],
+)
+def test_inflect(word: str, form: str, expected: str) -> None:
+    assert inflect(word, form) == expected  # type: ignore[arg-type]
+
+
+def test_match_case() -> None:
+    assert [match_case("use", m) for m in ("utilise", "Utilise", "UTILISE")] == ["use", "Use", "USE"]
+
+
+def test_pattern_named_groups_in_message(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        r"""
+  - id: privacy.case-number
+    category: privacy
+    kind: pattern
+    pattern: 'case\s+(?P<number>\d{4,})'
+    message: "Do not post case {{ groups.number }} in public."
+    source: https://example.org
+    examples: {fail: ["about [[case 12345]]"], pass: ["in case of fire"]}
+""",
+    )
+    report = check_draft("About CASE 123456, and case 12.", ruleset=path)
+    assert [(v.excerpt, v.message) for v in report.violations] == [
+        ("CASE 123456", "Do not post case 123456 in public.")
+    ]
+
+
+def test_pattern_ignore_case_false(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: conduct.marking
+    category: conduct
+    kind: pattern
+    ignore_case: false
+    pattern: 'SECRET'
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[SECRET]]"], pass: ["secret"]}
+""",
+    )
+    assert [v.excerpt for v in check_draft("secret SECRET Secret", ruleset=path).violations] == [
+        "SECRET"
+    ]
+
+
+def test_when_conditions_on_platform_kind_and_context(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: neutrality.announcement
+    category: neutrality
+    kind: terms
+    terms: [announce]
+    when: {platform: [x, facebook], kind: reply, caretaker_period: true}
+    message: m
+    source: https://example.org
+    examples: {fail: ["we [[announce]]"], pass: ["we share"]}
+  - id: tone.outside-caretaker
+    category: tone
+    kind: terms
+    terms: [announce]
+    when: {caretaker_period: false}
+    message: m
+    source: https://example.org
+    examples: {fail: ["we [[announce]]"], pass: ["we share"]}
+""",
+    )
+
+    def fired(**options: object) -> list[str]:
+        return [v.rule_id for v in check_draft("We announce", ruleset=path, **options).violations]  # type: ignore[arg-type]
+
+    caretaker = {"caretaker_period": True}
+    assert fired(platform="x", kind="reply", context=caretaker) == ["neutrality.announcement"]
+    assert fired(platform="linkedin", kind="reply", context=caretaker) == []
+    assert fired(platform="x", kind="post", context=caretaker) == []
+    assert fired(platform="x", kind="reply", context={"caretaker_period": "yes"}) == []
+    # A missing fact counts as false; a fact of another type does not match.
+    assert fired(platform="x", kind="reply") == ["tone.outside-caretaker"]
+    assert fired(platform="x", kind="reply", context={"caretaker_period": 1}) == []
+
+
+def test_comment_rules_run_on_the_comment(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: escalation.media
+    category: escalation
+    kind: terms
+    applies_to: comment
+    terms: [journalist, reporter]
+    message: "A journalist is asking: refer to the media team."
+    action: {kind: escalate, to: media, within: PT4H, reply: "Thanks {{ comment | truncate(12) }}. Our media team will contact you."}
+    source: https://example.org
+    examples: {fail: ["I'm a [[reporter]] at the Bugle"], pass: ["I report potholes"]}
+""",
+    )
+    report = check_draft(
+        "Thanks, we will look into it.",
+        ruleset=path,
+        kind="reply",
+        in_reply_to="Reporter at the Daily Bugle here: how many staff?",
+    )
+    assert [(v.target, v.excerpt, v.line, v.column) for v in report.violations] == [
+        ("comment", "Reporter", 1, 1)
+    ]
+    assert report.decision == "escalate"
+    (action,) = report.actions
+    assert (action.kind, action.to, action.within, action.rule_ids) == (
+        "escalate",
+        "media",
+        "PT4H",
+        ("escalation.media",),
+    )
+    assert action.suggested_reply == "Thanks Reporter.... Our media team will contact you."
+    # A post without a comment never runs comment rules.
+    assert check_draft("The reporter visited", ruleset=path).violations == ()
+
+
+def test_registry_matches_the_union() -> None:
+    union = Rule.__origin__.__args__  # type: ignore[attr-defined]
+    assert set(KINDS.values()) == set(union)
+    for name, model in KINDS.items():
+        assert model.model_fields["kind"].annotation.__args__ == (name,)  # type: ignore[union-attr]
+        assert model.__doc__ and model.KIND_SUMMARY
+
+
+def test_every_kind_is_used_in_the_default_ruleset() -> None:
+    used = {rule.kind for rule in load_ruleset().rules}
+    assert used == set(KINDS)

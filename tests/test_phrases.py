@@ -1,0 +1,74 @@
+"""Matching of literal words and phrases (terms and substitution kinds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sociopolicy.phrases import PhraseIndex, PhraseSet, longest_first
+
+
+def _found(phrases: list[str], text: str, **options: bool) -> list[str]:
+    hits = longest_first(PhraseSet(phrases, **options).find(text))
+    return [text[h.start : h.end] for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We utilise it", ["utilise"]),
+        ("It utilises, utilised, utilising", ["utilises", "utilised", "utilising"]),
+        ("UTILISE", ["UTILISE"]),
+        ("reutilise utilisea", []),
+    ],
+)
+def test_whole_words_inflections_and_case(text: str, expected: list[str]) -> None:
+    assert _found(["utilise"], text) == expected
+
+
+def test_inflection_can_be_switched_off() -> None:
+    assert _found(["utilise"], "utilised utilise", inflect=False) == ["utilise"]
+
+
+def test_case_sensitive_terms() -> None:
+    text = "Labor and labor, the Greens and the greens"
+    assert _found(["Labor", "the Greens"], text, ignore_case=False) == ["Labor", "the Greens"]
+
+
+def test_phrases_match_across_spaces_line_breaks_and_hyphens_but_not_punctuation() -> None:
+    assert _found(["click here"], "Click  here, click\nhere, click-here") == [
+        "Click  here",
+        "click\nhere",
+        "click-here",
+    ]
+    assert _found(["click here"], "Please click. Here is the form") == []
+
+
+def test_apostrophes_keep_words_whole_but_allow_possessive() -> None:
+    assert _found(["don"], "don't") == []
+    assert _found(["chairman"], "the chairman's report") == ["chairman"]
+    assert _found(["don't"], "I don’t know") == ["don’t"]
+
+
+def test_longest_match_wins_and_matches_do_not_overlap() -> None:
+    assert _found(["gap", "gap pad"], "a gap pad and a gap") == ["gap pad", "gap"]
+
+
+def test_index_finds_overlapping_hits_for_different_sets() -> None:
+    short, long = PhraseSet(["gap"]), PhraseSet(["gap pad"])
+    text = "thermal gap pad"
+    for_short, for_long = PhraseIndex([short, long]).scan(text)
+    assert [(h.start, h.end) for h in for_short] == [(8, 11)]
+    assert [(h.start, h.end) for h in for_long] == [(8, 15)]
+
+
+def test_index_agrees_with_each_set_alone() -> None:
+    sets = [PhraseSet(["utilise", "in order to"]), PhraseSet(["order"], inflect=False)]
+    text = "In order to utilise the orders, order now"
+    merged = PhraseIndex(sets).scan(text)
+    for phrase_set, hits in zip(sets, merged, strict=True):
+        assert hits == phrase_set.find(text)
+
+
+def test_non_word_edges() -> None:
+    assert _found(["e.g."], "see e.g. this") == ["e.g."]
+    assert _found(["COVID-19"], "COVID-19 and COVID 19") == ["COVID-19", "COVID 19"]

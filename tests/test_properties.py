@@ -1,0 +1,90 @@
+"""Invariants of check_draft, for any text (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
+from sociopolicy.engine import CompiledRuleset
+
+# Text built from words the rules know, so that violations are common, mixed
+# with arbitrary Unicode so that odd input is covered too.
+WORDS = [
+    "utilise", "Utilised", "COMMENCE", "prior to", "stupid", "idiot", "Vote", "Greens",
+    "Labor", "the", "hereby", "shit", "bloody", "finger prick", "embargoed until", "CONFIDENTIAL",
+    "Re-elect", "gap", "in order to", "we", "don't", "’", "\n", " ", "-", "[", "(", ":", "!",
+]
+texts = st.one_of(
+    st.text(),
+    st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=3)), max_size=30).map(" ".join),
+)
+RULESETS = list(bundled_rulesets())
+
+
+@given(texts, st.sampled_from(RULESETS))
+def test_never_raises_and_spans_are_exact(text: str, name: str) -> None:
+    report = check_draft(text, ruleset=name)
+    for v in report.violations:
+        assert 0 <= v.start < v.end <= len(text)
+        assert text[v.start : v.end] == v.excerpt
+        line = text.count("\n", 0, v.start) + 1
+        column = v.start - (text.rfind("\n", 0, v.start) + 1) + 1
+        assert (v.line, v.column) == (line, column)
+
+
+@given(texts)
+def test_sorted_deterministic_and_round_trips(text: str) -> None:
+    first = check_draft(text, kind="reply", in_reply_to=text)
+    assert first == check_draft(text, kind="reply", in_reply_to=text)
+    keys = [(v.target, v.start, v.rule_id) for v in first.violations]
+    assert keys == sorted(keys)
+    assert Report.model_validate_json(first.model_dump_json()) == first
+    assert first.ok == (first.decision == "ok")
+
+
+@given(texts)
+def test_decision_comes_from_warnings_and_errors_only(text: str) -> None:
+    report = check_draft(text)
+    serious = {v.rule_id for v in report.violations if v.severity != "suggestion"}
+    assert {rid for a in report.actions for rid in a.rule_ids} == serious
+    assert (report.decision == "ok") == (not serious)
+
+
+@given(texts)
+def test_bulk_scan_agrees_with_each_rule_alone(text: str) -> None:
+    ruleset = load_ruleset()
+    compiled = ruleset._compiled
+    assert isinstance(compiled, CompiledRuleset)
+    together = check_draft(text, ruleset=ruleset).violations
+    alone = []
+    for rule in ruleset.rules:
+        fired = compiled.run(text, target_kind="post", target="draft", platform=None, context={}, only=rule.id)
+        alone += [f.violation for f in fired]
+    assert sorted(together, key=lambda v: (v.start, v.rule_id, v.end)) == sorted(
+        alone, key=lambda v: (v.start, v.rule_id, v.end)
+    )
+
+
+@given(texts, st.text(max_size=20))
+def test_a_prefix_shifts_spans(text: str, prefix: str) -> None:
+    prefix = prefix + "\n"  # a line break keeps words apart
+    plain = check_draft(text).violations
+    shifted = check_draft(prefix + text).violations
+    moved = {(v.rule_id, v.start + len(prefix), v.end + len(prefix)) for v in plain}
+    assert moved <= {(v.rule_id, v.start, v.end) for v in shifted}
+
+
+@given(texts)
+def test_following_a_replacement_silences_the_rule_there(text: str) -> None:
+    for v in check_draft(text).violations:
+        if not v.replacements:
+            continue
+        replacement = v.replacements[0]
+        fixed = text[: v.start] + replacement + text[v.end :]
+        again = [
+            w
+            for w in check_draft(fixed).violations
+            if w.rule_id == v.rule_id and v.start <= w.start < v.start + len(replacement)
+        ]
+        assert again == [], (v.excerpt, replacement)
