@@ -42,7 +42,8 @@ def test_suggestions_never_change_the_decision() -> None:
     report = check_draft("We will utilise the portal.")
     assert [v.severity for v in report.violations] == ["suggestion"]
     assert report.actions == ()
-    assert report.decision == "ok" and report.ok
+    assert report.decision == "ok"
+    assert report.ok
 
 
 def test_clean_draft() -> None:
@@ -74,12 +75,20 @@ def test_draft_and_keywords_together_is_a_usage_error() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"platform": "twiter"}, r"^invalid platform: 'twiter' is not allowed; use one of: x, bluesky"),
-        ({"kind": "comment"}, r"^invalid kind: 'comment' is not allowed; use one of: post or reply"),
+        (
+            {"platform": "twiter"},
+            r"^invalid platform: 'twiter' is not allowed; use one of: x, bluesky",
+        ),
+        (
+            {"kind": "comment"},
+            r"^invalid kind: 'comment' is not allowed; use one of: post or reply",
+        ),
         ({"context": {"caretaker": [1]}}, r"^invalid context"),
     ],
 )
-def test_bad_arguments_raise_one_line_usage_errors(options: dict[str, object], message: str) -> None:
+def test_bad_arguments_raise_one_line_usage_errors(
+    options: dict[str, object], message: str
+) -> None:
     with pytest.raises(UsageError, match=message) as caught:
         check_draft("hello", **options)  # type: ignore[arg-type]
     assert "\n" not in str(caught.value)
@@ -87,7 +96,9 @@ def test_bad_arguments_raise_one_line_usage_errors(options: dict[str, object], m
 
 
 def test_unknown_ruleset_name() -> None:
-    with pytest.raises(RulesetError, match="no bundled ruleset named 'public-secter'; did you mean 'public-sector'"):
+    with pytest.raises(
+        RulesetError, match="no bundled ruleset named 'public-secter'; did you mean 'public-sector'"
+    ):
         check_draft("hi", ruleset="public-secter")
 
 
@@ -102,7 +113,7 @@ def test_non_string_draft() -> None:
 
 
 def test_check_many_compiles_once_and_keeps_order() -> None:
-    texts = ["stupid", "fine", Draft(text="utilise", kind="reply")]
+    texts: list[str | Draft] = ["stupid", "fine", Draft(text="utilise", kind="reply")]
     reports = list(check_many(texts, platform="x"))
     assert [[v.excerpt for v in r.violations] for r in reports] == [["stupid"], [], ["utilise"]]
 
@@ -126,7 +137,16 @@ def test_public_names_are_sorted_and_complete() -> None:
         return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
     assert sociopolicy.__all__ == sorted(sociopolicy.__all__, key=isort_style)
-    for name in ("check_draft", "triage", "check_many", "load_ruleset", "Report", "Violation", "Action", "Draft"):
+    for name in (
+        "check_draft",
+        "triage",
+        "check_many",
+        "load_ruleset",
+        "Report",
+        "Violation",
+        "Action",
+        "Draft",
+    ):
         assert name in sociopolicy.__all__
         assert getattr(sociopolicy, name) is not None
     assert sociopolicy.Report.__module__ == "sociopolicy"

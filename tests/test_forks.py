@@ -75,7 +75,11 @@ def test_fork_disables_overrides_adds_and_uses_vars(write_ruleset: WriteRuleset)
     vote = check_draft("Vote Greens", ruleset=fork)
     assert "Springfield City Council must stay politically impartial" in vote.violations[0].message
     # The fork's examples, and the inherited ones after its changes, all pass.
-    assert all(run_example(case) is None for case in example_cases(ruleset) if case.rule.id != "tone.insult")
+    assert all(
+        run_example(case) is None
+        for case in example_cases(ruleset)
+        if case.rule.id != "tone.insult"
+    )
 
 
 def test_override_replaces_lists_whole_and_keeps_other_fields(write_ruleset: WriteRuleset) -> None:
@@ -94,7 +98,8 @@ def test_override_replaces_lists_whole_and_keeps_other_fields(write_ruleset: Wri
     rule = load_ruleset(fork).rule("tone.insult")
     base = load_ruleset("public-sector").rule("tone.insult")
     assert rule.terms == ("numpty",)  # type: ignore[attr-defined]
-    assert rule.message == base.message and rule.severity == base.severity
+    assert rule.message == base.message
+    assert rule.severity == base.severity
     assert all(run_example(c) is None for c in example_cases(load_ruleset(fork)))
 
 
@@ -141,13 +146,16 @@ def test_relative_extends_chain_and_several_parents(write_ruleset: WriteRuleset)
         vars: {colour: green}
         """,
     )
-    top = write_ruleset(
-        "top.yaml", 'name: top\nversion: "3"\nextends: team/middle.yaml\n'
-    )
+    top = write_ruleset("top.yaml", 'name: top\nversion: "3"\nextends: team/middle.yaml\n')
     ruleset = load_ruleset(top)
     assert ruleset.vars["organisation"] == "Extra Org"  # later parent wins
     assert ruleset.vars["colour"] == "green"  # the file's own vars win
-    assert [Path(f).name for f in ruleset.files] == ["top.yaml", "middle.yaml", "public-sector.yaml", "extra.yaml"]
+    assert [Path(f).name for f in ruleset.files] == [
+        "top.yaml",
+        "middle.yaml",
+        "public-sector.yaml",
+        "extra.yaml",
+    ]
     report = check_draft("perhaps", ruleset=top)
     assert report.violations[0].message == "Avoid 'perhaps' (green)."
     assert middle.exists()
@@ -199,7 +207,10 @@ def test_same_rule_id_in_two_unrelated_parents_is_an_error(write_ruleset: WriteR
     write_ruleset("a.yaml", "name: a" + textwrap.dedent(body))
     write_ruleset("b.yaml", "name: b" + textwrap.dedent(body))
     top = write_ruleset("top.yaml", "name: top\nversion: '1'\nextends: [a.yaml, b.yaml]\n")
-    with pytest.raises(RulesetError, match=r"top.yaml:3:19: rule 'tone.hedging', field 'extends': the rule 'tone.hedging' is defined both in"):
+    with pytest.raises(
+        RulesetError,
+        match=r"top.yaml:3:19: rule 'tone.hedging', field 'extends': the rule 'tone.hedging' is defined both in",
+    ):
         load_ruleset(top)
 
 
@@ -216,7 +227,8 @@ def test_edited_fork_is_reloaded(write_ruleset: WriteRuleset) -> None:
     fork = write_ruleset("fork.yaml", "name: fork\nversion: '1'\nextends: public-sector\n")
     assert "tone.insult" in _ids(check_draft("stupid", ruleset=fork))
     fork.write_text(
-        "name: fork\nversion: '2'\nextends: public-sector\ndisable: [tone.insult]\n", encoding="utf-8"
+        "name: fork\nversion: '2'\nextends: public-sector\ndisable: [tone.insult]\n",
+        encoding="utf-8",
     )
     stat = fork.stat()
     os.utime(fork, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))

@@ -68,7 +68,11 @@ def test_inflect(word: str, form: str, expected: str) -> None:
 
 
 def test_match_case() -> None:
-    assert [match_case("use", m) for m in ("utilise", "Utilise", "UTILISE")] == ["use", "Use", "USE"]
+    assert [match_case("use", m) for m in ("utilise", "Utilise", "UTILISE")] == [
+        "use",
+        "Use",
+        "USE",
+    ]
 
 
 def test_pattern_named_groups_in_message(write_ruleset: WriteRuleset) -> None:
@@ -187,7 +191,8 @@ def test_registry_matches_the_union() -> None:
     assert set(KINDS.values()) == set(union)
     for name, model in KINDS.items():
         assert model.model_fields["kind"].annotation.__args__ == (name,)  # type: ignore[union-attr]
-        assert model.__doc__ and model.KIND_SUMMARY
+        assert model.__doc__
+        assert model.KIND_SUMMARY
 
 
 def test_every_kind_is_used_in_the_default_ruleset() -> None:

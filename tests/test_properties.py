@@ -11,9 +11,35 @@ from sociopolicy.engine import CompiledRuleset
 # Text built from words the rules know, so that violations are common, mixed
 # with arbitrary Unicode so that odd input is covered too.
 WORDS = [
-    "utilise", "Utilised", "COMMENCE", "prior to", "stupid", "idiot", "Vote", "Greens",
-    "Labor", "the", "hereby", "shit", "bloody", "finger prick", "embargoed until", "CONFIDENTIAL",
-    "Re-elect", "gap", "in order to", "we", "don't", "’", "\n", " ", "-", "[", "(", ":", "!",
+    "utilise",
+    "Utilised",
+    "COMMENCE",
+    "prior to",
+    "stupid",
+    "idiot",
+    "Vote",
+    "Greens",
+    "Labor",
+    "the",
+    "hereby",
+    "shit",
+    "bloody",
+    "finger prick",
+    "embargoed until",
+    "CONFIDENTIAL",
+    "Re-elect",
+    "gap",
+    "in order to",
+    "we",
+    "don't",
+    "\u2019",
+    "\n",
+    " ",
+    "-",
+    "[",
+    "(",
+    ":",
+    "!",
 ]
 texts = st.one_of(
     st.text(),
@@ -59,7 +85,9 @@ def test_bulk_scan_agrees_with_each_rule_alone(text: str) -> None:
     together = check_draft(text, ruleset=ruleset).violations
     alone = []
     for rule in ruleset.rules:
-        fired = compiled.run(text, target_kind="post", target="draft", platform=None, context={}, only=rule.id)
+        fired = compiled.run(
+            text, target_kind="post", target="draft", platform=None, context={}, only=rule.id
+        )
         alone += [f.violation for f in fired]
     assert sorted(together, key=lambda v: (v.start, v.rule_id, v.end)) == sorted(
         alone, key=lambda v: (v.start, v.rule_id, v.end)

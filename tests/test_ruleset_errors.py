@@ -39,11 +39,12 @@ def test_broken_ruleset_error_is_located(path: Path) -> None:
     assert message.startswith(f"{where}:{line}:{column}: "), message
     assert expected["error-says"] in message
     assert "\n" not in message
-    assert error.location.line == line and error.location.column == column
+    assert error.location.line == line
+    assert error.location.column == column
 
 
 def test_check_draft_with_a_broken_ruleset_raises_the_same_error() -> None:
-    with pytest.raises(RulesetError, match="unknown-field.yaml:12:5"):
+    with pytest.raises(RulesetError, match=r"unknown-field\.yaml:12:5"):
         check_draft("hello", ruleset=BAD / "unknown-field.yaml")
 
 

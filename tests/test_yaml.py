@@ -35,7 +35,7 @@ def test_yaml_11_booleans_are_refused(word: str) -> None:
 
 
 def test_quoted_words_are_text() -> None:
-    assert _load('words: ["no", \'yes\']') == {"words": ["no", "yes"]}
+    assert _load("words: [\"no\", 'yes']") == {"words": ["no", "yes"]}
 
 
 def test_base_60_numbers_are_refused() -> None:

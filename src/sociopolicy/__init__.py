@@ -51,11 +51,9 @@ __all__ = [
     "triage",
 ]
 
+# Show public classes and functions as ``sociopolicy.X``, where users import them.
 for _name in __all__:
     _obj = globals()[_name]
-    if hasattr(_obj, "__module__") and getattr(_obj, "__module__", "").startswith("sociopolicy."):
-        try:
-            _obj.__module__ = "sociopolicy"
-        except (AttributeError, TypeError):  # pragma: no cover - builtins
-            pass
+    if isinstance(_obj, type) or callable(_obj):
+        _obj.__module__ = "sociopolicy"
 del _name, _obj

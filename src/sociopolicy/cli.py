@@ -45,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="text file, or - for stdin")
     check.add_argument(
-        "--ruleset", "-r", default=None, help="bundled ruleset name or path (default: public-sector)"
+        "--ruleset",
+        "-r",
+        default=None,
+        help="bundled ruleset name or path (default: public-sector)",
     )
     check.add_argument("--platform", "-p", choices=PLATFORMS, help="where the draft will appear")
     check.add_argument("--kind", choices=("post", "reply"), default="post")
@@ -104,9 +107,7 @@ def _check(args: argparse.Namespace) -> int:
         )
         results.append((path, report))
     if args.format == "json":
-        payload = [
-            {"path": _display(p), "report": r.model_dump(mode="json")} for p, r in results
-        ]
+        payload = [{"path": _display(p), "report": r.model_dump(mode="json")} for p, r in results]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         _write_text(results, sys.stdout)

@@ -146,7 +146,9 @@ class CompiledRuleset:
             try:
                 findings = list(item.rule.find(analysed))
             except Exception:  # a bug in one rule must not stop the others
-                logger.exception("rule %s failed on a text of %d characters", item.rule.id, len(text))
+                logger.exception(
+                    "rule %s failed on a text of %d characters", item.rule.id, len(text)
+                )
                 continue
             for finding in findings:
                 if lines is None:
@@ -197,7 +199,12 @@ class CompiledRuleset:
         """Sort violations, merge actions and decide."""
         ordered = sorted(
             fired,
-            key=lambda f: (f.violation.target, f.violation.start, f.violation.rule_id, f.violation.end),
+            key=lambda f: (
+                f.violation.target,
+                f.violation.start,
+                f.violation.rule_id,
+                f.violation.end,
+            ),
         )
         groups: dict[tuple[str, str | None], list[_Fired]] = {}
         for item in ordered:
@@ -224,7 +231,9 @@ class CompiledRuleset:
         first = members[0]
         spec = first.compiled.rule.action
         rule_ids = tuple(dict.fromkeys(m.violation.rule_id for m in members))
-        durations = [m.compiled.rule.action.within for m in members if m.compiled.rule.action.within]
+        durations = [
+            m.compiled.rule.action.within for m in members if m.compiled.rule.action.within
+        ]
         within = min(durations, key=_duration_seconds) if durations else None
         reply = None
         for member in members:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = [
     "Issue",
@@ -66,6 +67,9 @@ class Issue:
         return f"{self.location}: {about}{self.message}"
 
 
+_E = TypeVar("_E", bound="RulesetError")
+
+
 class SociopolicyError(Exception):
     """Root of every error that sociopolicy raises on purpose."""
 
@@ -82,9 +86,7 @@ class RulesetError(SociopolicyError):
     """
 
     def __init__(self, issues: list[Issue] | Issue) -> None:
-        self.issues: tuple[Issue, ...] = (
-            (issues,) if isinstance(issues, Issue) else tuple(issues)
-        )
+        self.issues: tuple[Issue, ...] = (issues,) if isinstance(issues, Issue) else tuple(issues)
         if not self.issues:
             raise ValueError("a RulesetError needs at least one issue")
         first = self.issues[0]
@@ -99,7 +101,7 @@ class RulesetError(SociopolicyError):
 
     @classmethod
     def at(
-        cls,
+        cls: type[_E],
         path: str | Path,
         message: str,
         *,
@@ -107,7 +109,7 @@ class RulesetError(SociopolicyError):
         column: int | None = None,
         rule_id: str | None = None,
         field: str | None = None,
-    ) -> RulesetError:
+    ) -> _E:
         """Build an error with a single issue."""
         location = SourceLocation(str(path), line, column)
         return cls(Issue(location, message, rule_id=rule_id, field=field))

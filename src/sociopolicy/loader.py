@@ -29,7 +29,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .bundled import DEFAULT_RULESET, bundled_rulesets
 from .diagnostics import describe_error, field_path, prune_errors
@@ -48,13 +48,17 @@ from .yamlsource import YamlDocument, YamlPath, load_yaml
 
 __all__ = ["clear_cache", "load_ruleset", "resolve_reference"]
 
+_MODELS: tuple[type[BaseModel], ...] = (
+    *KINDS.values(),
+    ActionSpec,
+    Example,
+    Examples,
+    When,
+    RulesetHeader,
+    Source,
+)
 _KNOWN_FIELDS = sorted(
-    {
-        name_or_alias
-        for model in (*KINDS.values(), ActionSpec, Example, Examples, When, RulesetHeader, Source)
-        for name, info in model.model_fields.items()
-        for name_or_alias in (info.alias or name,)
-    }
+    {info.alias or name for model in _MODELS for name, info in model.model_fields.items()}
 )
 
 
@@ -157,7 +161,9 @@ class _Resolver:
             self.top = header
         layer = _Layer(files=[doc.path])
         for number, reference in enumerate(header.extends):
-            where = ("extends", number) if len(header.extends) > 1 or _is_list(doc) else ("extends",)
+            where = (
+                ("extends", number) if len(header.extends) > 1 or _is_list(doc) else ("extends",)
+            )
             parent_path = self._parent_path(doc, where, reference, path)
             resolved = parent_path.resolve()
             if resolved in stack or resolved == path.resolve():
@@ -196,7 +202,9 @@ def _is_list(doc: YamlDocument) -> bool:
 
 def _read_header(doc: YamlDocument) -> RulesetHeader:
     if doc.data is None:
-        raise RulesetValidationError(_issue(doc, (), "the file is empty; a ruleset needs name and version"))
+        raise RulesetValidationError(
+            _issue(doc, (), "the file is empty; a ruleset needs name and version")
+        )
     if not isinstance(doc.data, dict):
         raise RulesetValidationError(
             _issue(doc, (), "a ruleset file must be a mapping of fields (name, version, rules...)")
@@ -244,11 +252,18 @@ def _apply_own(layer: _Layer, header: RulesetHeader, doc: YamlDocument) -> None:
     layer.sources.update(header.sources)
     issues: list[Issue] = []
     inherited = list(layer.rules)
+    where: YamlPath
     for number, rule_id in enumerate(header.disable):
         where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
         if rule_id in header.overrides:
             issues.append(
-                _issue(doc, where, "is both disabled and overridden; keep one", rule_id=rule_id, field="disable")
+                _issue(
+                    doc,
+                    where,
+                    "is both disabled and overridden; keep one",
+                    rule_id=rule_id,
+                    field="disable",
+                )
             )
         elif layer.rules.pop(rule_id, None) is None:
             issues.append(_unknown_rule(doc, where, rule_id, inherited, "disable"))
@@ -279,12 +294,13 @@ def _apply_own(layer: _Layer, header: RulesetHeader, doc: YamlDocument) -> None:
     for number, data in enumerate(header.rules):
         where = ("rules", number)
         if not isinstance(data, dict):
-            issues.append(_issue(doc, where, "each rule must be a mapping of fields (id, kind, ...)"))
+            issues.append(
+                _issue(doc, where, "each rule must be a mapping of fields (id, kind, ...)")
+            )
             continue
-        rule_id = data.get("id")
-        if not isinstance(rule_id, str):
-            rule_id = f"rules[{number}]"
-        elif rule_id in layer.rules:
+        given_id = data.get("id")
+        rule_id = given_id if isinstance(given_id, str) else f"rules[{number}]"
+        if rule_id in layer.rules:
             other = layer.rules[rule_id].defined_in
             detail = (
                 "earlier in this file"
@@ -292,7 +308,13 @@ def _apply_own(layer: _Layer, header: RulesetHeader, doc: YamlDocument) -> None:
                 else f"in {other}; change it with 'overrides', or disable it and use a new id"
             )
             issues.append(
-                _issue(doc, (*where, "id"), f"this id is already defined {detail}", rule_id=rule_id, field="id")
+                _issue(
+                    doc,
+                    (*where, "id"),
+                    f"this id is already defined {detail}",
+                    rule_id=rule_id,
+                    field="id",
+                )
             )
             continue
         layer.rules[rule_id] = _RawRule(rule_id, data, [_Origin(doc, where)])
@@ -306,7 +328,8 @@ def _unknown_rule(
     return _issue(
         doc,
         where,
-        f"'{what}' names a rule that the inherited rulesets do not have{_suggest(rule_id, inherited)}",
+        f"'{what}' names a rule that the inherited rulesets do not have"
+        + _suggest(rule_id, inherited),
         rule_id=rule_id,
         field=what,
         key=what == "overrides",
@@ -336,13 +359,16 @@ def _validate_rule(raw: _RawRule, layer: _Layer, issues: list[Issue]) -> RuleBas
         return None
     for number, key in enumerate(rule.source):
         if key not in layer.sources and not key.startswith(("https://", "http://")):
-            where: list[str | int] = ["source", number] if isinstance(raw.data.get("source"), list) else ["source"]
+            where: list[str | int] = (
+                ["source", number] if isinstance(raw.data.get("source"), list) else ["source"]
+            )
             known = ", ".join(sorted(layer.sources)) or "none"
             issues.append(
                 Issue(
                     raw.locate(where),
-                    f"the source '{key}' is not listed under 'sources'{_suggest(key, list(layer.sources))} "
-                    f"(listed: {known}); add it there or give a URL",
+                    f"the source '{key}' is not listed under 'sources'"
+                    f"{_suggest(key, list(layer.sources))} (listed: {known}); "
+                    "add it there or give a URL",
                     rule_id=raw.rule_id,
                     field="source",
                 )
@@ -399,7 +425,7 @@ def _build(path: Path) -> tuple[Ruleset, list[Path]]:
         locale=header.locale,
         vars=layer.vars,
         sources=layer.sources,
-        rules=tuple(item.rule for item in compiled),  # type: ignore[arg-type]
+        rules=tuple(item.rule for item in compiled),
         files=tuple(layer.files),
     )
     ruleset._compiled = CompiledRuleset(ruleset.ref, compiled, layer.vars)

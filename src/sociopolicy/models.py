@@ -69,9 +69,7 @@ class _Frozen(BaseModel):
 class Media(_Frozen):
     """An image, GIF, video or audio clip attached to a draft."""
 
-    type: Literal["image", "gif", "video", "audio"] = Field(
-        description="What the attachment is."
-    )
+    type: Literal["image", "gif", "video", "audio"] = Field(description="What the attachment is.")
     alt_text: str | None = Field(
         default=None, description="Text alternative; an empty string marks a decorative image."
     )

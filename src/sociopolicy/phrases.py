@@ -35,7 +35,7 @@ _START = r"(?<!\w)(?<!\w" + _APOSTROPHE_CLASS + ")"
 _END = r"(?!\w)(?!" + _APOSTROPHE_CLASS + r"(?!s(?!\w))\w)"
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
-_TO_STRAIGHT = str.maketrans({c: "'" for c in APOSTROPHES})
+_TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 
 
 def normalise_word(word: str) -> str:
@@ -90,7 +90,7 @@ class PhraseSet:
         if not words:
             return
         last = words[-1]
-        variants = inflections(last) if inflect else {"base": last}
+        variants: dict[Form, str] = inflections(last) if inflect else {"base": last}
         forms = {normalise_word(v): form for form, v in variants.items()}
         rest: re.Pattern[str] | None = None
         if len(words) > 1:
@@ -192,4 +192,3 @@ class PhraseIndex:
                     form = entry.forms.get(key, "base")
                 found[number].append(Hit(match.start(), end, entry, form))
         return found
-

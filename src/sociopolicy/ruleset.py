@@ -80,9 +80,7 @@ class RulesetHeader(_Strict):
 class RulesetFile(RulesetHeader):
     """The whole file format, rules included (used for the JSON Schema)."""
 
-    rules: list[Rule] = Field(  # type: ignore[assignment]
-        default_factory=list, description="This file's own rules."
-    )
+    rules: list[Rule] = Field(default_factory=list, description="This file's own rules.")
 
 
 class Ruleset(BaseModel):

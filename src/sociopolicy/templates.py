@@ -53,12 +53,15 @@ class Template:
 
 def _vars_used(tree: nodes.Template) -> Iterable[str]:
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        target = node.node
-        if isinstance(target, nodes.Name) and target.name == "vars":
-            if isinstance(node, nodes.Getattr):
-                yield node.attr
-            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                yield node.arg.value
+        target = getattr(node, "node", None)
+        if not (isinstance(target, nodes.Name) and target.name == "vars"):
+            continue
+        if isinstance(node, nodes.Getattr):
+            yield node.attr
+        elif isinstance(node, nodes.Getitem):
+            key = node.arg
+            if isinstance(key, nodes.Const) and isinstance(key.value, str):
+                yield key.value
 
 
 def compile_template(
@@ -77,7 +80,9 @@ def compile_template(
     try:
         tree = _ENVIRONMENT.parse(source)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"template syntax error on its line {exc.lineno}: {exc.message}") from None
+        raise TemplateProblem(
+            f"template syntax error on its line {exc.lineno}: {exc.message}"
+        ) from None
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
     if unknown:
         names = ", ".join(sorted(allowed))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import os.path
 from typing import Literal
 
 __all__ = [
@@ -117,7 +116,10 @@ def inflections(word: str) -> dict[Form, str]:
     forms: dict[Form, str] = {"base": word}
     for form in ("s", "ed", "ing"):
         variant = inflect(lower, form)
-        shared = len(os.path.commonprefix([lower, variant]))
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(lower, variant, strict=False)) if a != b),
+            min(len(lower), len(variant)),
+        )
         variant = word[:shared] + variant[shared:]
         if variant not in forms.values():
             forms[form] = variant

@@ -175,9 +175,7 @@ class _Builder:
 
     def fail(self, node: Node, message: str) -> RulesetSyntaxError:
         mark = node.start_mark
-        return RulesetSyntaxError.at(
-            self.path, message, line=mark.line + 1, column=mark.column + 1
-        )
+        return RulesetSyntaxError.at(self.path, message, line=mark.line + 1, column=mark.column + 1)
 
     def build(self, node: Node, where: YamlPath, depth: int) -> Any:
         self.count += 1
@@ -235,8 +233,9 @@ class _Builder:
                     "remove one (the second would silently replace the first)",
                 )
             mark = key_node.start_mark
-            self.document.key_marks[(*where, key)] = (mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, (*where, key), depth + 1)
+            child: YamlPath = (*where, key)
+            self.document.key_marks[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, child, depth + 1)
         for source in merged:
             extra = self.mapping(source, where, depth + 1)
             for key, value in extra.items():

@@ -12,7 +12,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictBool,
     StrictStr,
     field_validator,
     model_validator,
@@ -251,7 +250,13 @@ class RuleBase(_Strict):
         """Phrase sets the engine may scan in bulk for this rule (none by default)."""
         return ()
 
-    def applies(self, target_kind: str, *, platform: DraftKind | str | None, context: Mapping[str, ContextValue]) -> bool:
+    def applies(
+        self,
+        target_kind: str,
+        *,
+        platform: DraftKind | str | None,
+        context: Mapping[str, ContextValue],
+    ) -> bool:
         """True if the rule runs on a text of ``target_kind`` under these conditions."""
         if target_kind not in self.applies_to:
             return False

@@ -58,7 +58,9 @@ class PatternRule(RuleBase):
 
     def model_post_init(self, context: Any, /) -> None:
         self._regex = regex.compile(self.pattern, _flags(self.ignore_case))
-        self._exceptions = compile_phrases(self.exceptions, ignore_case=self.ignore_case, inflect=False)
+        self._exceptions = compile_phrases(
+            self.exceptions, ignore_case=self.ignore_case, inflect=False
+        )
 
     def phrase_sets(self) -> tuple[PhraseSet, ...]:
         return (self._exceptions,) if self._exceptions else ()
@@ -68,7 +70,9 @@ class PatternRule(RuleBase):
         try:
             matches = list(self._regex.finditer(text.text, timeout=MATCH_TIMEOUT_SECONDS))
         except TimeoutError:
-            logger.warning("rule %s: pattern timed out on a text of %d characters", self.id, len(text.text))
+            logger.warning(
+                "rule %s: pattern timed out on a text of %d characters", self.id, len(text.text)
+            )
             return
         for match in matches:
             start, end = match.span()

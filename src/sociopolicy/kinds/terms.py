@@ -26,9 +26,7 @@ class TermsRule(RuleBase):
     KIND_SUMMARY = "Words and phrases that should not appear."
 
     kind: Literal["terms"]
-    terms: tuple[StrictStr, ...] = Field(
-        min_length=1, description="Words or phrases to report."
-    )
+    terms: tuple[StrictStr, ...] = Field(min_length=1, description="Words or phrases to report.")
     exceptions: tuple[StrictStr, ...] = Field(
         default=(), description="Longer phrases inside which a term is not reported."
     )

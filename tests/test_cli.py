@@ -1,0 +1,100 @@
+"""The sociopolicy command (the parts this release has: check on text drafts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sociopolicy.cli import main
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+
+
+def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sociopolicy.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONIOENCODING": "utf-8", "PATH": ""},
+    )
+
+
+def test_stdin_text_report_and_exit_code() -> None:
+    result = _run(["check", "-"], "Hi all.\nThat's a stupid idea, we will utilise it.")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "<stdin>:2:10: error tone.insult Remove 'stupid': an official account never insults or belittles anyone.",
+        "<stdin>:2:31: suggestion language.plain-words Write 'use' instead of 'utilise': everyday words are quicker to read.",
+        "<stdin>: decision revise; actions: revise (tone.insult)",
+    ]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"), [("error", 0), ("warning", 0), ("suggestion", 1), ("never", 0)]
+)
+def test_fail_on_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_on: str, code: int
+) -> None:
+    draft = tmp_path / "post.txt"
+    draft.write_text("We will utilise the portal.", encoding="utf-8")
+    assert main(["check", str(draft), "--fail-on", fail_on]) == code
+    assert f"{draft}:1:9: suggestion language.plain-words" in capsys.readouterr().out
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = tmp_path / "post.txt"
+    draft.write_text("Vote Greens", encoding="utf-8")
+    assert main(["check", str(draft), "--format", "json", "--platform", "x"]) == 1
+    (item,) = json.loads(capsys.readouterr().out)
+    assert item["path"] == str(draft)
+    assert item["report"]["decision"] == "review"
+    assert item["report"]["violations"][0]["rule_id"] == "neutrality.voting-instruction"
+
+
+def test_reply_with_comment_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reply, comment = tmp_path / "reply.txt", tmp_path / "comment.txt"
+    reply.write_text("Thanks for asking.", encoding="utf-8")
+    comment.write_text("Why is the pool closed?", encoding="utf-8")
+    assert main(["check", str(reply), "--kind", "reply", "--in-reply-to", str(comment)]) == 0
+    assert capsys.readouterr().out == f"{reply}: decision ok\n"
+
+
+def test_broken_ruleset_is_one_line_on_stderr_and_exit_2() -> None:
+    result = _run(["check", "-", "--ruleset", str(BAD / "bare-no.yaml")], "hello")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f"sociopolicy: error: {BAD / 'bare-no.yaml'}:11:20: 'no' is read"
+    )
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_and_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "/nonexistent/post.txt"]) == 2
+    assert capsys.readouterr().err == (
+        "sociopolicy: error: /nonexistent/post.txt: cannot read the file: No such file or directory\n"
+    )
+    with pytest.raises(SystemExit) as caught:
+        main(["check", "-", "--platform", "myspace"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'myspace'" in capsys.readouterr().err
+
+
+def test_undecodable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = tmp_path / "latin1.txt"
+    draft.write_bytes(b"caf\xe9")
+    assert main(["check", str(draft)]) == 2
+    assert "not UTF-8 text (bad byte at offset 3)" in capsys.readouterr().err
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: sociopolicy" in capsys.readouterr().err
