@@ -80,7 +80,7 @@ def test_decision_comes_from_warnings_and_errors_only(text: str) -> None:
 @given(texts)
 def test_bulk_scan_agrees_with_each_rule_alone(text: str) -> None:
     ruleset = load_ruleset()
-    compiled = ruleset._compiled
+    compiled = ruleset.compiled
     assert isinstance(compiled, CompiledRuleset)
     together = check_draft(text, ruleset=ruleset).violations
     alone = []

@@ -12,7 +12,7 @@ from .diagnostics import describe_error, field_path, prune_errors
 from .engine import CompiledRuleset
 from .errors import UsageError
 from .loader import load_ruleset
-from .models import ContextValue, Draft, Media, Report
+from .models import PLATFORMS, ContextValue, Draft, Media, Report
 from .ruleset import Ruleset
 
 __all__ = ["RulesetRef", "check_draft", "check_many", "triage"]
@@ -29,8 +29,8 @@ _KEYWORD_DEFAULTS: dict[str, Any] = {
 
 
 def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
-    loaded = load_ruleset(ruleset)
-    compiled = loaded._compiled
+    loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
+    compiled = loaded.compiled
     if not isinstance(compiled, CompiledRuleset):
         raise UsageError(
             "this Ruleset was not made by load_ruleset(); load it with load_ruleset(path)"
@@ -42,6 +42,30 @@ def _usage_error(exc: ValidationError) -> UsageError:
     error = prune_errors(exc.errors())[0]
     where = field_path(error["loc"]) or "draft"
     return UsageError(f"invalid {where}: {describe_error(error)}")
+
+
+_PLATFORM_NAMES = frozenset(PLATFORMS)
+_SIMPLE_CONTEXT_TYPES = (bool, int, float, str, type(None))
+
+
+def _is_plain(platform: Any, kind: Any, in_reply_to: Any, media: Any, context: Any) -> bool:
+    """True if the keyword fields need no validation beyond these cheap checks."""
+    return (
+        (platform is None or platform in _PLATFORM_NAMES)
+        and kind in ("post", "reply")
+        and (in_reply_to is None or isinstance(in_reply_to, str))
+        and not media
+        and (
+            context is None
+            or (
+                isinstance(context, dict)
+                and all(
+                    isinstance(k, str) and isinstance(v, _SIMPLE_CONTEXT_TYPES)
+                    for k, v in context.items()
+                )
+            )
+        )
+    )
 
 
 def _as_draft(draft: str | Draft, fields: Mapping[str, Any]) -> Draft:
@@ -61,23 +85,36 @@ def _as_draft(draft: str | Draft, fields: Mapping[str, Any]) -> Draft:
         raise _usage_error(exc) from None
 
 
-def _evaluate(compiled: CompiledRuleset, draft: Draft) -> Report:
-    fired = compiled.run(
-        draft.text,
-        target_kind=draft.kind,
-        target="draft",
-        platform=draft.platform,
-        context=draft.context,
-    )
-    if draft.in_reply_to is not None:
+def _evaluate(
+    compiled: CompiledRuleset,
+    text: str,
+    *,
+    kind: str,
+    platform: str | None,
+    in_reply_to: str | None,
+    context: Mapping[str, ContextValue],
+) -> Report:
+    fired = compiled.run(text, target_kind=kind, target="draft", platform=platform, context=context)
+    if in_reply_to is not None:
         fired += compiled.run(
-            draft.in_reply_to,
+            in_reply_to,
             target_kind="comment",
             target="comment",
-            platform=draft.platform,
-            context=draft.context,
+            platform=platform,
+            context=context,
         )
-    return compiled.report(fired, comment=draft.in_reply_to)
+    return compiled.report(fired, comment=in_reply_to)
+
+
+def _evaluate_draft(compiled: CompiledRuleset, draft: Draft) -> Report:
+    return _evaluate(
+        compiled,
+        draft.text,
+        kind=draft.kind,
+        platform=draft.platform,
+        in_reply_to=draft.in_reply_to,
+        context=draft.context,
+    )
 
 
 def check_draft(
@@ -112,6 +149,15 @@ def check_draft(
     The text itself never causes an exception: any string gives a Report.
     """
     compiled = _compiled(ruleset)
+    if isinstance(draft, str) and _is_plain(platform, kind, in_reply_to, media, context):
+        return _evaluate(
+            compiled,
+            draft,
+            kind=kind,
+            platform=platform,
+            in_reply_to=in_reply_to,
+            context=context or {},
+        )
     fields = {
         "platform": platform,
         "kind": kind,
@@ -119,7 +165,7 @@ def check_draft(
         "media": tuple(media),
         "context": dict(context) if context is not None else None,
     }
-    return _evaluate(compiled, _as_draft(draft, fields))
+    return _evaluate_draft(compiled, _as_draft(draft, fields))
 
 
 def check_many(
@@ -145,7 +191,7 @@ def check_many(
     }
     for draft in drafts:
         item = draft if isinstance(draft, Draft) else _as_draft(draft, fields)
-        yield _evaluate(compiled, item)
+        yield _evaluate_draft(compiled, item)
 
 
 def triage(

@@ -22,10 +22,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .kinds import AnalysedText, Finding, RuleBase
+from .kinds import AnalysedText, Finding, Matcher, RuleBase, When
 from .models import (
     DECISIONS,
     Action,
@@ -68,6 +68,15 @@ _DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
 _DURATION_PART = re.compile(r"(\d+)([YMWDHS])")
 _SECONDS = {"Y": 31_536_000, "W": 604_800, "D": 86_400, "H": 3_600, "S": 1}
+_MESSAGE_CACHE_SIZE = 4096
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,33 @@ class CompiledRule:
     """A validated rule with its compiled templates and citation text."""
 
     rule: RuleBase
+    matcher: Matcher
     message: Template
     reply: Template | None
     citation: str
+    #: Rendered messages by the values that vary; the same words recur often.
+    messages: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False)
+
+    def render_message(self, values: Mapping[str, Any], finding: Finding) -> str:
+        """The rule's message for one finding, rendered once per distinct input."""
+        key = (
+            values["platform"],
+            values["kind"],
+            values["match"],
+            finding.replacements,
+            tuple((k, _hashable(v)) for k, v in finding.values.items()),
+        )
+        message = self.messages.get(key)
+        if message is None:
+            if len(self.messages) >= _MESSAGE_CACHE_SIZE:
+                self.messages.clear()
+            message = self.messages[key] = _render(self.message, values, self.rule.id)
+        return message
+
+    @property
+    def when(self) -> When | None:
+        """The rule's conditions."""
+        return self.rule.when
 
 
 @dataclass(frozen=True)
@@ -107,7 +140,8 @@ class CompiledRuleset:
         self.ref = ref
         self.rules = tuple(rules)
         self.vars = dict(variables)
-        self.index = PhraseIndex([s for item in self.rules for s in item.rule.phrase_sets()])
+        self.index = PhraseIndex([s for item in self.rules for s in item.matcher.phrase_sets])
+        self._set_ids = tuple(id(s) for s in self.index.sets)
         self._by_target = {
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
@@ -130,21 +164,20 @@ class CompiledRuleset:
             for item in self._by_target.get(target_kind, ())
             if (only is None or item.rule.id == only)
             and (
-                item.rule.when is None
-                or item.rule.when.holds(platform=platform, kind=target_kind, context=context)
+                item.when is None
+                or item.when.holds(platform=platform, kind=target_kind, context=context)
             )
         ]
         if not rules:
             return fired
         analysed = AnalysedText(text)
-        if only is None and self.index.sets:
-            for phrase_set, hits in zip(self.index.sets, self.index.scan(text), strict=True):
-                analysed.remember(phrase_set, hits)
+        if only is None and self._set_ids:
+            analysed.remember_all(self._set_ids, self.index.scan(text))
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
         for item in rules:
             try:
-                findings = list(item.rule.find(analysed))
+                findings = list(item.matcher.find(analysed))
             except Exception:  # a bug in one rule must not stop the others
                 logger.exception(
                     "rule %s failed on a text of %d characters", item.rule.id, len(text)
@@ -182,7 +215,7 @@ class CompiledRuleset:
             rule_id=rule.id,
             category=rule.category,
             severity=rule.severity,
-            message=_render(item.message, values, rule.id),
+            message=item.render_message(values, finding),
             target=target,
             start=finding.start,
             end=finding.end,

@@ -394,6 +394,7 @@ def _compile_rule(
         return None
     return CompiledRule(
         rule=rule,
+        matcher=rule.matcher(),
         message=templates["message"],
         reply=templates.get("reply"),
         citation="; ".join(

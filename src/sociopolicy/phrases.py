@@ -2,12 +2,11 @@
 
 A :class:`PhraseSet` is one rule's list of phrases (its terms, or its
 exceptions), compiled once. A :class:`PhraseIndex` merges many sets so that a
-draft is scanned a single time however many rules there are:
-
-1. one regular expression, built as a character trie of every phrase's first
-   word, finds candidate positions (the regex engine branches on characters, so
-   the cost barely grows with the number of phrases);
-2. each candidate is confirmed against the phrases that start with that word.
+draft is scanned a single time however many rules and phrases there are: the
+text's words are listed once, and at each word that begins some phrase one
+regular expression, built as a character trie of every phrase, returns the
+longest phrase starting there (the regex engine branches on characters, so its
+cost barely grows with the number of phrases).
 
 Matching rules, documented for ruleset authors in ``docs/ruleset-format.md``:
 
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 
 from .text import APOSTROPHES, Form, inflections
 
-__all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first"]
+__all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
 
 _APOSTROPHE_CLASS = "[" + APOSTROPHES + "]"
 _START = r"(?<!\w)(?<!\w" + _APOSTROPHE_CLASS + ")"
@@ -36,15 +35,25 @@ _END = r"(?!\w)(?!" + _APOSTROPHE_CLASS + r"(?!s(?!\w))\w)"
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
 _TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+_WORD = re.compile(r"\w+")
 
 
-def normalise_word(word: str) -> str:
-    """The lookup key of a word: lower case, straight apostrophes."""
-    return word.lower().translate(_TO_STRAIGHT)
+def _spelling(text: str) -> str:
+    """Separators as one space, apostrophes straight; capitals kept."""
+    return _SPLIT.sub(" ", text.strip()).translate(_TO_STRAIGHT)
 
 
-def _escape(word: str) -> str:
-    return "".join(_APOSTROPHE_CLASS if c == "'" else re.escape(c) for c in word)
+def phrase_key(text: str) -> str:
+    """The lookup key of a phrase or match: lower case, one space, straight apostrophes."""
+    return _spelling(text).lower()
+
+
+def _escape(char: str) -> str:
+    if char == "'":
+        return _APOSTROPHE_CLASS
+    if char == " ":
+        return _SEPARATOR
+    return re.escape(char)
 
 
 def _is_word_char(char: str) -> bool:
@@ -58,9 +67,7 @@ class PhraseEntry:
     index: int
     phrase: str
     ignore_case: bool
-    forms: dict[str, Form]  # normalised last word -> form
-    rest: re.Pattern[str] | None  # the words after the first, for multi-word phrases
-    exact_first: frozenset[str]  # the first word's accepted spellings, when case matters
+    spellings: frozenset[str]  # accepted spellings with capitals, when case matters
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,34 +87,20 @@ class PhraseSet:
         self, phrases: Sequence[str], *, ignore_case: bool = True, inflect: bool = True
     ) -> None:
         self.phrases = tuple(phrases)
-        self.by_first_word: dict[str, list[PhraseEntry]] = {}
+        #: lookup key -> (entry, inflection form) for every accepted spelling
+        self.keys: dict[str, list[tuple[PhraseEntry, Form]]] = {}
         for index, phrase in enumerate(self.phrases):
-            self._add(index, phrase, ignore_case=ignore_case, inflect=inflect)
+            words = phrase_key(phrase).split(" ") if phrase.strip() else []
+            if not words:
+                continue
+            written = _spelling(phrase).split(" ")
+            last = written[-1]
+            variants: dict[Form, str] = inflections(last) if inflect else {"base": last}
+            spellings = {" ".join([*written[:-1], v]): form for form, v in variants.items()}
+            entry = PhraseEntry(index, phrase, ignore_case, frozenset(spellings))
+            for spelling, form in spellings.items():
+                self.keys.setdefault(spelling.lower(), []).append((entry, form))
         self._own_index: PhraseIndex | None = None
-
-    def _add(self, index: int, phrase: str, *, ignore_case: bool, inflect: bool) -> None:
-        words = [w for w in _SPLIT.split(phrase.strip()) if w]
-        if not words:
-            return
-        last = words[-1]
-        variants: dict[Form, str] = inflections(last) if inflect else {"base": last}
-        forms = {normalise_word(v): form for form, v in variants.items()}
-        rest: re.Pattern[str] | None = None
-        if len(words) > 1:
-            body = "".join(_SEPARATOR + _escape(w) for w in words[1:-1])
-            last_words = sorted(variants.values(), key=len, reverse=True)
-            body += _SEPARATOR + "(?:" + "|".join(_escape(v) for v in last_words) + ")"
-            if _is_word_char(last[-1]):
-                body += _END
-            rest = re.compile(body, re.IGNORECASE if ignore_case else 0)
-            keys = [normalise_word(words[0])]
-            exact = frozenset({words[0].translate(_TO_STRAIGHT)})
-        else:
-            keys = list(forms)
-            exact = frozenset(v.translate(_TO_STRAIGHT) for v in variants.values())
-        entry = PhraseEntry(index, phrase, ignore_case, forms, rest, exact)
-        for key in keys:
-            self.by_first_word.setdefault(key, []).append(entry)
 
     def find(self, text: str) -> list[Hit]:
         """Every occurrence of every phrase in ``text``, overlaps included."""
@@ -141,6 +134,8 @@ class _Trie:
         node.terminal = True
 
     def pattern(self, previous: str = "") -> str:
+        # Longer continuations are tried before ending here, so the regex
+        # engine reports the longest phrase that starts at a position.
         branches = [
             _escape(char) + child.pattern(char) for char, child in sorted(self.children.items())
         ]
@@ -156,39 +151,105 @@ class PhraseIndex:
 
     def __init__(self, sets: Sequence[PhraseSet]) -> None:
         self.sets = tuple(sets)
-        self._lookup: dict[str, list[tuple[int, PhraseEntry]]] = {}
-        trie = _Trie()
+        self._lookup: dict[str, list[tuple[int, PhraseEntry, Form]]] = {}
         for number, phrase_set in enumerate(self.sets):
-            for key, entries in phrase_set.by_first_word.items():
-                if key not in self._lookup:
-                    trie.add(key)
-                self._lookup.setdefault(key, []).extend((number, e) for e in entries)
-        self._regex: re.Pattern[str] | None = None
-        if self._lookup:
-            start = _START if any(_is_word_char(k[0]) for k in self._lookup) else ""
-            self._regex = re.compile(start + trie.pattern(), re.IGNORECASE)
+            for key, entries in phrase_set.keys.items():
+                self._lookup.setdefault(key, []).extend((number, e, f) for e, f in entries)
+        # For each key, the shorter keys that are its leading words ("gap" in
+        # "gap pad"): the regex reports only the longest phrase at a position.
+        self._shorter: dict[str, list[tuple[int, str]]] = {}
+        for key in self._lookup:
+            words = key.split(" ")
+            prefixes = [(n, " ".join(words[:n])) for n in range(1, len(words))]
+            found = [(n, p) for n, p in prefixes if p in self._lookup]
+            if found:
+                self._shorter[key] = found
+        # Phrases that start with a letter or digit are found from the text's
+        # words: a word that begins some phrase is checked with one anchored
+        # trie regex, which returns the longest phrase starting there.
+        # A one-word phrase is a candidate at its word; a longer one only where
+        # its first two words follow each other.
+        word_initial, other_initial = _Trie(), _Trie()
+        singles: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for key in self._lookup:
+            if not _is_word_char(key[0]):
+                other_initial.add(key)
+                continue
+            word_initial.add(key)
+            words = _WORD.findall(key)
+            if len(words) == 1:
+                singles.add(words[0])
+            else:
+                pairs.add((words[0], words[1]))
+        self._singles = frozenset(singles)
+        self._pairs = frozenset(pairs)
+        self._pair_starts = frozenset(first for first, _ in pairs)
+        self._anchored: re.Pattern[str] | None = None
+        if word_initial.children:
+            self._anchored = re.compile(word_initial.pattern(), re.IGNORECASE)
+        # Rare phrases that start with a symbol ("#tag") are searched for directly.
+        self._symbolic: re.Pattern[str] | None = None
+        if other_initial.children:
+            self._symbolic = re.compile("(?=(" + other_initial.pattern() + "))", re.IGNORECASE)
 
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""
         found: list[list[Hit]] = [[] for _ in self.sets]
-        if self._regex is None:
-            return found
-        lookup = self._lookup
-        for match in self._regex.finditer(text):
-            word = match.group()
-            key = normalise_word(word)
-            for number, entry in lookup.get(key, ()):
-                if not entry.ignore_case and word.translate(_TO_STRAIGHT) not in entry.exact_first:
-                    continue
-                end = match.end()
-                if entry.rest is not None:
-                    rest = entry.rest.match(text, end)
-                    if rest is None:
-                        continue
-                    end = rest.end()
-                    last_key = normalise_word(_SPLIT.split(rest.group())[-1])
-                    form = entry.forms.get(last_key, "base")
-                else:
-                    form = entry.forms.get(key, "base")
-                found[number].append(Hit(match.start(), end, entry, form))
+        anchored = self._anchored
+        if anchored is not None:
+            for start in self._candidates(text):
+                if start > 1 and text[start - 1] in APOSTROPHES and text[start - 2].isalnum():
+                    continue  # the "t" of "don't" does not start a word
+                match = anchored.match(text, start)
+                if match is not None:
+                    self._record(found, match.group(), start)
+        if self._symbolic is not None:
+            for match in self._symbolic.finditer(text):
+                self._record(found, match.group(1), match.start())
         return found
+
+    def _candidates(self, text: str) -> list[int]:
+        """Offsets of words where some phrase may start."""
+        singles, pairs, pair_starts = self._singles, self._pairs, self._pair_starts
+        lowered = text.lower()
+        same_length = len(lowered) == len(text)
+        starts: list[int] = []
+        previous: str | None = None
+        previous_start = -1
+        for found in _WORD.finditer(lowered if same_length else text):
+            word = found.group() if same_length else found.group().lower()
+            if (
+                previous is not None
+                and (previous, word) in pairs
+                and (not starts or starts[-1] != previous_start)
+            ):
+                starts.append(previous_start)
+            start = found.start()
+            if word in singles:
+                starts.append(start)
+            if word in pair_starts:
+                previous, previous_start = word, start
+            else:
+                previous = None
+        return starts
+
+    def _record(self, found: list[list[Hit]], matched: str, start: int) -> None:
+        key = phrase_key(matched)
+        self._add(found, key, matched, start, start + len(matched))
+        for words, shorter in self._shorter.get(key, ()):
+            pieces = _SPLIT.split(matched)
+            separators = _SPLIT.findall(matched)
+            part = "".join(p + s for p, s in zip(pieces[: words - 1], separators, strict=False))
+            part += pieces[words - 1]
+            self._add(found, shorter, part, start, start + len(part))
+
+    def _add(self, found: list[list[Hit]], key: str, matched: str, start: int, end: int) -> None:
+        spelling: str | None = None
+        for number, entry, form in self._lookup.get(key, ()):
+            if not entry.ignore_case:
+                if spelling is None:
+                    spelling = _spelling(matched)
+                if spelling not in entry.spellings:
+                    continue
+            found[number].append(Hit(start, end, entry, form))

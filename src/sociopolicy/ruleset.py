@@ -107,6 +107,11 @@ class Ruleset(BaseModel):
     _compiled: Any = PrivateAttr(default=None)
 
     @property
+    def compiled(self) -> Any:
+        """The executable form made by :func:`~sociopolicy.load_ruleset` (internal)."""
+        return self.__pydantic_private__["_compiled"]  # type: ignore[index]
+
+    @property
     def ref(self) -> str:
         """``name@version``, as reported in each :class:`~sociopolicy.Report`."""
         return f"{self.name}@{self.version}"

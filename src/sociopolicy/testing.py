@@ -70,7 +70,7 @@ def _setting(case: ExampleCase) -> tuple[str, str | None, dict[str, ContextValue
 
 def run_example(case: ExampleCase) -> str | None:
     """Check one example; return None if it behaves, else what went wrong."""
-    compiled = case.ruleset._compiled
+    compiled = case.ruleset.compiled
     assert isinstance(compiled, CompiledRuleset), "load rulesets with load_ruleset()"
     kind, platform, context = _setting(case)
     target: Target = "comment" if kind == "comment" else "draft"

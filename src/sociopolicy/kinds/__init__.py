@@ -1,7 +1,8 @@
 """The closed set of rule kinds. Each kind is one module with one model class.
 
 To add a kind: write ``kinds/<name>.py`` with a ``RuleBase`` subclass whose
-``kind`` is ``Literal["<name>"]`` and whose ``find`` yields findings, add it to
+``kind`` is ``Literal["<name>"]`` and whose ``matcher()`` returns a compiled
+:class:`Matcher`, add it to
 :data:`KINDS` and to :data:`Rule`, and give it examples in a bundled ruleset.
 ``tests/test_kinds_registry.py`` checks that the two lists agree.
 """
@@ -12,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
-from .base import ActionSpec, AnalysedText, Example, Examples, Finding, RuleBase, When
+from .base import ActionSpec, AnalysedText, Example, Examples, Finding, Matcher, RuleBase, When
 from .pattern import PatternRule
 from .substitution import SubstitutionRule
 from .terms import TermsRule
@@ -25,6 +26,7 @@ __all__ = [
     "Example",
     "Examples",
     "Finding",
+    "Matcher",
     "PatternRule",
     "Rule",
     "RuleBase",

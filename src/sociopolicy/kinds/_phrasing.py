@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..phrases import Hit, PhraseSet, longest_first
 from .base import AnalysedText
 
-__all__ = ["compile_phrases", "unshielded_hits"]
+__all__ = ["PhraseMatcher", "compile_phrases"]
 
 
 def compile_phrases(
@@ -17,19 +17,38 @@ def compile_phrases(
     return PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect) if phrases else None
 
 
-def unshielded_hits(
-    text: AnalysedText, phrases: PhraseSet, exceptions: PhraseSet | None
-) -> list[Hit]:
-    """Leftmost-longest hits of ``phrases`` that do not lie inside an exception.
+class PhraseMatcher:
+    """Finds a rule's phrases, leaving out those inside one of its exceptions."""
 
-    An exception shields a hit when the hit lies wholly within an occurrence of an
-    exception phrase: with term ``gap pad`` and exception ``thermal gap pad``, the
-    text "thermal gap pad" is not reported but "the gap pad" is.
-    """
-    hits = longest_first(text.hits(phrases))
-    if not hits or exceptions is None:
-        return hits
-    shields = text.hits(exceptions)
-    if not shields:
-        return hits
-    return [h for h in hits if not any(s.start <= h.start and h.end <= s.end for s in shields)]
+    __slots__ = ("exceptions", "phrase_sets", "phrases")
+
+    def __init__(
+        self,
+        phrases: Sequence[str],
+        exceptions: Sequence[str],
+        *,
+        ignore_case: bool,
+        inflect: bool,
+    ) -> None:
+        self.phrases = PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect)
+        self.exceptions = compile_phrases(exceptions, ignore_case=ignore_case, inflect=inflect)
+        extra = (self.exceptions,) if self.exceptions else ()
+        self.phrase_sets: tuple[PhraseSet, ...] = (self.phrases, *extra)
+
+    def hits(self, text: AnalysedText) -> list[Hit]:
+        """Leftmost-longest hits that do not lie inside an exception.
+
+        An exception shields a hit lying wholly within an occurrence of the
+        exception phrase: with term ``gap pad`` and exception ``thermal gap
+        pad``, "thermal gap pad" is not reported but "the gap pad" is.
+        """
+        found = text.hits(self.phrases)
+        if not found:
+            return found
+        hits = longest_first(found)
+        if self.exceptions is None:
+            return hits
+        shields = text.hits(self.exceptions)
+        if not shields:
+            return hits
+        return [h for h in hits if not any(s.start <= h.start and h.end <= s.end for s in shields)]

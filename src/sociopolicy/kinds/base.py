@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..models import ActionKind, Category, ContextValue, DraftKind, Platform, Severity
+from ..models import ActionKind, Category, ContextValue, Platform, Severity
 from ..phrases import Hit, PhraseSet
 from ..text import parse_marked
 
@@ -28,6 +28,7 @@ __all__ = [
     "Example",
     "Examples",
     "Finding",
+    "Matcher",
     "RuleBase",
     "When",
 ]
@@ -196,9 +197,9 @@ class AnalysedText:
             found = self._hits[key] = phrases.find(self.text)
         return found
 
-    def remember(self, phrases: PhraseSet, hits: list[Hit]) -> None:
-        """Store hits found by a merged scan."""
-        self._hits[id(phrases)] = hits
+    def remember_all(self, set_ids: Sequence[int], hits: Sequence[list[Hit]]) -> None:
+        """Store the hits of a merged scan: ``hits[i]`` for the set with id ``set_ids[i]``."""
+        self._hits.update(zip(set_ids, hits, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,24 +243,20 @@ class RuleBase(_Strict):
     rationale: StrictStr | None = Field(default=None, description="Why the rule exists.")
     examples: Examples = Field(description="Texts the rule fires on and stays silent on.")
 
-    def find(self, text: AnalysedText) -> Iterator[Finding]:
-        """Yield the spans this rule fires on. Kinds override this."""
+    def matcher(self) -> Matcher:
+        """Compile the rule's check into a :class:`Matcher`. Kinds override this."""
         raise NotImplementedError  # pragma: no cover
 
-    def phrase_sets(self) -> tuple[PhraseSet, ...]:
-        """Phrase sets the engine may scan in bulk for this rule (none by default)."""
-        return ()
 
-    def applies(
-        self,
-        target_kind: str,
-        *,
-        platform: DraftKind | str | None,
-        context: Mapping[str, ContextValue],
-    ) -> bool:
-        """True if the rule runs on a text of ``target_kind`` under these conditions."""
-        if target_kind not in self.applies_to:
-            return False
-        return self.when is None or self.when.holds(
-            platform=platform, kind=target_kind, context=context
-        )
+class Matcher(Protocol):
+    """A rule's compiled check. Built once per ruleset; ``find`` runs per text.
+
+    ``phrase_sets`` lists the phrase lists the matcher reads through
+    :meth:`AnalysedText.hits`, so the engine can scan them all in one pass.
+    """
+
+    phrase_sets: tuple[PhraseSet, ...]
+
+    def find(self, text: AnalysedText) -> Iterable[Finding]:
+        """The spans the rule fires on, in any order."""
+        ...

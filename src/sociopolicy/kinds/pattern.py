@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 import regex
-from pydantic import Field, PrivateAttr, StrictBool, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictStr, field_validator
 
 from ..phrases import PhraseSet
 from ._phrasing import compile_phrases
@@ -22,7 +22,7 @@ MATCH_TIMEOUT_SECONDS = 0.25
 
 
 def _flags(ignore_case: bool) -> int:
-    return int(regex.VERSION1 | regex.UNICODE | (regex.IGNORECASE if ignore_case else 0))
+    return int(regex.VERSION0 | regex.UNICODE | (regex.IGNORECASE if ignore_case else 0))
 
 
 class PatternRule(RuleBase):
@@ -44,9 +44,6 @@ class PatternRule(RuleBase):
     )
     ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
 
-    _regex: Any = PrivateAttr()
-    _exceptions: PhraseSet | None = PrivateAttr(default=None)
-
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
@@ -56,24 +53,32 @@ class PatternRule(RuleBase):
             raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
-    def model_post_init(self, context: Any, /) -> None:
-        self._regex = regex.compile(self.pattern, _flags(self.ignore_case))
-        self._exceptions = compile_phrases(
-            self.exceptions, ignore_case=self.ignore_case, inflect=False
-        )
+    def matcher(self) -> _PatternMatcher:
+        return _PatternMatcher(self)
 
-    def phrase_sets(self) -> tuple[PhraseSet, ...]:
-        return (self._exceptions,) if self._exceptions else ()
+
+class _PatternMatcher:
+    __slots__ = ("exceptions", "phrase_sets", "regex", "rule_id")
+
+    def __init__(self, rule: PatternRule) -> None:
+        self.rule_id = rule.id
+        self.regex = regex.compile(rule.pattern, _flags(rule.ignore_case))
+        self.exceptions = compile_phrases(
+            rule.exceptions, ignore_case=rule.ignore_case, inflect=False
+        )
+        self.phrase_sets: tuple[PhraseSet, ...] = (self.exceptions,) if self.exceptions else ()
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        shields = text.hits(self._exceptions) if self._exceptions else []
         try:
-            matches = list(self._regex.finditer(text.text, timeout=MATCH_TIMEOUT_SECONDS))
+            matches = list(self.regex.finditer(text.text, timeout=MATCH_TIMEOUT_SECONDS))
         except TimeoutError:
             logger.warning(
-                "rule %s: pattern timed out on a text of %d characters", self.id, len(text.text)
+                "rule %s: pattern timed out on a text of %d characters",
+                self.rule_id,
+                len(text.text),
             )
             return
+        shields = text.hits(self.exceptions) if self.exceptions and matches else []
         for match in matches:
             start, end = match.span()
             if start == end:

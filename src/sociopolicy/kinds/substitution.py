@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
     Field,
-    PrivateAttr,
     StrictBool,
     StrictStr,
     ValidationInfo,
@@ -16,8 +15,8 @@ from pydantic import (
 )
 
 from ..phrases import PhraseSet
-from ..text import inflect, match_case
-from ._phrasing import compile_phrases, unshielded_hits
+from ..text import Form, inflect, match_case
+from ._phrasing import PhraseMatcher
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["SubstitutionRule"]
@@ -56,18 +55,16 @@ class SubstitutionRule(RuleBase):
         default=(), description="Longer phrases inside which a term is not reported."
     )
 
-    _terms: PhraseSet = PrivateAttr()
-    _exceptions: PhraseSet | None = PrivateAttr(default=None)
-    _replacements: tuple[tuple[str, ...], ...] = PrivateAttr()
-
     @field_validator("swap")
     @classmethod
     def _replacements_do_not_fire(
         cls, swap: dict[str, tuple[str, ...]], info: ValidationInfo
     ) -> dict[str, tuple[str, ...]]:
-        ignore_case = info.data.get("ignore_case", True)
-        inflect = info.data.get("inflect", True)
-        terms = PhraseSet(list(swap), ignore_case=ignore_case, inflect=inflect)
+        terms = PhraseSet(
+            list(swap),
+            ignore_case=info.data.get("ignore_case", True),
+            inflect=info.data.get("inflect", True),
+        )
         for term, replacements in swap.items():
             for replacement in replacements:
                 for hit in terms.find(replacement):
@@ -79,30 +76,44 @@ class SubstitutionRule(RuleBase):
                         )
         return swap
 
-    def model_post_init(self, context: Any, /) -> None:
-        self._terms = PhraseSet(list(self.swap), ignore_case=self.ignore_case, inflect=self.inflect)
-        self._replacements = tuple(self.swap.values())
-        self._exceptions = compile_phrases(
-            self.exceptions, ignore_case=self.ignore_case, inflect=self.inflect
+    def matcher(self) -> _SubstitutionMatcher:
+        return _SubstitutionMatcher(
+            list(self.swap),
+            self.exceptions,
+            ignore_case=self.ignore_case,
+            inflect=self.inflect,
+            replacements=tuple(self.swap.values()),
         )
 
-    def phrase_sets(self) -> tuple[PhraseSet, ...]:
-        extra = (self._exceptions,) if self._exceptions else ()
-        return (self._terms, *extra)
+
+class _SubstitutionMatcher(PhraseMatcher):
+    __slots__ = ("replacements",)
+
+    def __init__(
+        self,
+        phrases: Sequence[str],
+        exceptions: Sequence[str],
+        *,
+        ignore_case: bool,
+        inflect: bool,
+        replacements: tuple[tuple[str, ...], ...],
+    ) -> None:
+        super().__init__(phrases, exceptions, ignore_case=ignore_case, inflect=inflect)
+        self.replacements = replacements
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        for hit in unshielded_hits(text, self._terms, self._exceptions):
+        for hit in self.hits(text):
             matched = text.text[hit.start : hit.end]
             replacements = tuple(
                 match_case(_inflect_first_word(r, hit.form), matched)
-                for r in self._replacements[hit.entry.index]
+                for r in self.replacements[hit.entry.index]
             )
             yield Finding(
                 hit.start, hit.end, replacements=replacements, values={"term": hit.entry.phrase}
             )
 
 
-def _inflect_first_word(replacement: str, form: Any) -> str:
+def _inflect_first_word(replacement: str, form: Form) -> str:
     if form == "base":
         return replacement
     first, space, rest = replacement.partition(" ")

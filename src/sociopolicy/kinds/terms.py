@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, PrivateAttr, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
-from ..phrases import PhraseSet
-from ._phrasing import compile_phrases, unshielded_hits
+from ._phrasing import PhraseMatcher
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["TermsRule"]
@@ -35,19 +34,15 @@ class TermsRule(RuleBase):
         default=True, description="Also match -s, -ed and -ing forms of each term's last word."
     )
 
-    _terms: PhraseSet = PrivateAttr()
-    _exceptions: PhraseSet | None = PrivateAttr(default=None)
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._terms = PhraseSet(self.terms, ignore_case=self.ignore_case, inflect=self.inflect)
-        self._exceptions = compile_phrases(
-            self.exceptions, ignore_case=self.ignore_case, inflect=self.inflect
+    def matcher(self) -> _TermsMatcher:
+        return _TermsMatcher(
+            self.terms, self.exceptions, ignore_case=self.ignore_case, inflect=self.inflect
         )
 
-    def phrase_sets(self) -> tuple[PhraseSet, ...]:
-        extra = (self._exceptions,) if self._exceptions else ()
-        return (self._terms, *extra)
+
+class _TermsMatcher(PhraseMatcher):
+    __slots__ = ()
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        for hit in unshielded_hits(text, self._terms, self._exceptions):
+        for hit in self.hits(text):
             yield Finding(hit.start, hit.end, values={"term": hit.entry.phrase})

@@ -1,0 +1,90 @@
+"""Benchmark: median time per check_draft call, and ruleset load time.
+
+Run with ``python benchmarks/bench_check.py``. It prints figures and checks
+nothing: performance targets are read off its output, never asserted in tests.
+
+The drafts are built from the realistic post sentences in ``sentences.txt``
+(written for this project), joined at random (fixed seed) into texts of 50 to
+500 characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+from sociopolicy import check_draft, clear_cache, load_ruleset
+
+HERE = Path(__file__).parent
+
+
+def make_drafts(count: int, seed: int = 2026) -> list[str]:
+    """``count`` drafts of 50 to 500 characters from the sentence file."""
+    sentences = (HERE / "sentences.txt").read_text(encoding="utf-8").splitlines()
+    chooser = random.Random(seed)
+    drafts: list[str] = []
+    while len(drafts) < count:
+        target = chooser.randint(50, 500)
+        text = chooser.choice(sentences)
+        while len(text) < target:
+            text += " " + chooser.choice(sentences)
+        if len(text) > 500:
+            text = text[:500].rsplit(" ", 1)[0]
+        if len(text) >= 50:
+            drafts.append(text)
+    return drafts
+
+
+def _micro(ns: float) -> str:
+    return f"{ns / 1000:8.1f} µs"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drafts", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=5, help="passes over all drafts")
+    parser.add_argument("--ruleset", default="public-sector")
+    args = parser.parse_args()
+
+    loads = []
+    for _ in range(5):
+        clear_cache()
+        start = time.perf_counter_ns()
+        ruleset = load_ruleset(args.ruleset)
+        loads.append(time.perf_counter_ns() - start)
+    start = time.perf_counter_ns()
+    load_ruleset(args.ruleset)
+    cached = time.perf_counter_ns() - start
+
+    drafts = make_drafts(args.drafts)
+    for text in drafts:  # warm up
+        check_draft(text, ruleset=ruleset)
+    timings = []
+    violations = 0
+    for _ in range(args.rounds):
+        for text in drafts:
+            start = time.perf_counter_ns()
+            report = check_draft(text, ruleset=ruleset)
+            timings.append(time.perf_counter_ns() - start)
+            violations += len(report.violations)
+    timings.sort()
+    lengths = [len(t) for t in drafts]
+    print(f"ruleset          {ruleset.ref} ({len(ruleset.rules)} rules)")
+    print(f"load (cold)      median {_micro(statistics.median(loads))}")
+    print(f"load (cached)    {_micro(cached)}")
+    print(
+        f"drafts           {len(drafts)} x {args.rounds} rounds, "
+        f"{min(lengths)}-{max(lengths)} chars (mean {statistics.mean(lengths):.0f}), "
+        f"{violations / len(timings):.2f} violations per draft"
+    )
+    print(f"check_draft      median {_micro(statistics.median(timings))}")
+    print(f"                 p90    {_micro(timings[int(len(timings) * 0.9)])}")
+    print(f"                 p99    {_micro(timings[int(len(timings) * 0.99)])}")
+    print(f"throughput       {1e9 * len(timings) / sum(timings):,.0f} drafts per second")
+
+
+if __name__ == "__main__":
+    main()
