@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -25,14 +26,19 @@ def bundled_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rulesets"
 
 
-def bundled_rulesets() -> dict[str, Path]:
-    """Bundled ruleset names and their files, sorted by name."""
+@functools.lru_cache(maxsize=1)
+def _scan() -> tuple[tuple[str, Path], ...]:
     folder = bundled_dir()
     if not folder.is_dir():
-        return {}
+        return ()
     found = {
         path.stem: path
         for path in folder.iterdir()
         if path.suffix in _SUFFIXES and not path.stem.endswith(".tests")
     }
-    return dict(sorted(found.items()))
+    return tuple(sorted(found.items()))
+
+
+def bundled_rulesets() -> dict[str, Path]:
+    """Bundled ruleset names and their files, sorted by name."""
+    return dict(_scan())

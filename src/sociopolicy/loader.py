@@ -439,6 +439,8 @@ class _Cache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Path, tuple[tuple[tuple[str, int, int], ...], Ruleset]] = {}
+        #: Bundled rulesets by name: they ship with the package and do not change.
+        self.bundled: dict[str, Ruleset] = {}
 
     @staticmethod
     def _stamp(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...] | None:
@@ -467,6 +469,7 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.bundled.clear()
 
 
 _CACHE = _Cache()
@@ -480,8 +483,10 @@ def clear_cache() -> None:
 def load_ruleset(name_or_path: str | PathLike[str] | Ruleset | None = None) -> Ruleset:
     """Load a ruleset by bundled name or path, validated, resolved and compiled.
 
-    Results are cached by file and reloaded when any file in the ``extends``
-    chain changes. ``None`` loads the bundled default (``public-sector``).
+    Results are cached: a file is reloaded when any file in its ``extends``
+    chain changes; a bundled ruleset named by name is read once per process
+    (:func:`clear_cache` forgets it). ``None`` loads the bundled default
+    (``public-sector``).
 
     Raises:
         RulesetError: the ruleset cannot be read, validated or resolved; the
@@ -490,11 +495,18 @@ def load_ruleset(name_or_path: str | PathLike[str] | Ruleset | None = None) -> R
     if isinstance(name_or_path, Ruleset):
         return name_or_path
     reference = DEFAULT_RULESET if name_or_path is None else name_or_path
+    if isinstance(reference, str):
+        loaded = _CACHE.bundled.get(reference)
+        if loaded is not None:
+            return loaded
     path = resolve_reference(reference)
     if not path.is_file():
         kind = "folder, not a ruleset file" if path.is_dir() else "file that does not exist"
         raise RulesetResolutionError.at(str(path), f"cannot load the ruleset: {path} is a {kind}")
     try:
-        return _CACHE.get(path)
+        ruleset = _CACHE.get(path)
     except RecursionError:
         raise RulesetError.at(str(path), "the 'extends' chain is too deep") from None
+    if isinstance(reference, str) and bundled_rulesets().get(reference) == path:
+        _CACHE.bundled[reference] = ruleset
+    return ruleset

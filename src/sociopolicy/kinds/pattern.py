@@ -70,7 +70,12 @@ class _PatternMatcher:
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         try:
-            matches = list(self.regex.finditer(text.text, timeout=MATCH_TIMEOUT_SECONDS))
+            # Most texts have no match: one search answers that more cheaply
+            # than starting an iterator.
+            first = self.regex.search(text.text, timeout=MATCH_TIMEOUT_SECONDS)
+            if first is None:
+                return
+            matches = list(self.regex.finditer(text.text, first.start(), timeout=MATCH_TIMEOUT_SECONDS))
         except TimeoutError:
             logger.warning(
                 "rule %s: pattern timed out on a text of %d characters",
