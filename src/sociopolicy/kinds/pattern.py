@@ -75,7 +75,9 @@ class _PatternMatcher:
             first = self.regex.search(text.text, timeout=MATCH_TIMEOUT_SECONDS)
             if first is None:
                 return
-            matches = list(self.regex.finditer(text.text, first.start(), timeout=MATCH_TIMEOUT_SECONDS))
+            matches = list(
+                self.regex.finditer(text.text, first.start(), timeout=MATCH_TIMEOUT_SECONDS)
+            )
         except TimeoutError:
             logger.warning(
                 "rule %s: pattern timed out on a text of %d characters",
