@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
@@ -116,3 +119,22 @@ def test_following_a_replacement_silences_the_rule_there(text: str) -> None:
             if w.rule_id == v.rule_id and v.start <= w.start < v.start + len(replacement)
         ]
         assert again == [], (v.excerpt, replacement)
+
+
+DEFAULT_IDS = [rule.id for rule in load_ruleset().rules]
+
+
+@settings(max_examples=15)
+@given(texts, st.sets(st.sampled_from(DEFAULT_IDS), min_size=1))
+def test_disabling_rules_in_a_fork_only_removes_their_violations(
+    text: str, disabled: set[str]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        fork = Path(folder) / "fork.yaml"
+        fork.write_text(
+            f"name: fork\nversion: '1'\nextends: public-sector\ndisable: {sorted(disabled)}\n",
+            encoding="utf-8",
+        )
+        forked = check_draft(text, ruleset=fork).violations
+    base = check_draft(text).violations
+    assert list(forked) == [v for v in base if v.rule_id not in disabled]

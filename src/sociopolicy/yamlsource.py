@@ -123,6 +123,21 @@ class _Loader(
         _Resolver.__init__(self)
 
 
+if yaml.__with_libyaml__:
+
+    class _FastLoader(yaml.cyaml.CParser, SafeConstructor, _Resolver):  # type: ignore[misc]
+        """The same, with scanning and composing done by libyaml (about five times faster)."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            _Resolver.__init__(self)
+
+    _LOADERS: tuple[type[Any], ...] = (_FastLoader, _Loader)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADERS = (_Loader,)
+
+
 @dataclass
 class YamlDocument:
     """Plain data read from a YAML file, with the position of every key and value."""
@@ -278,7 +293,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
             ) from None
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise RulesetSyntaxError.at(name, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
-    loader = _Loader(text)
+    loader = _LOADERS[0](text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
