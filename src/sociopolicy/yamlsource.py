@@ -124,12 +124,13 @@ class _Loader(
 
 
 if yaml.__with_libyaml__:
+    _CParser: Any = yaml.CParser  # type: ignore[attr-defined]
 
-    class _FastLoader(yaml.cyaml.CParser, SafeConstructor, _Resolver):  # type: ignore[misc]
+    class _FastLoader(_CParser, SafeConstructor, _Resolver):  # type: ignore[misc]
         """The same, with scanning and composing done by libyaml (about five times faster)."""
 
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            _CParser.__init__(self, stream)
             SafeConstructor.__init__(self)
             _Resolver.__init__(self)
 
