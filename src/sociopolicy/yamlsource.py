@@ -124,7 +124,9 @@ class _Loader(
 
 
 if yaml.__with_libyaml__:
-    _CParser: Any = yaml.CParser  # type: ignore[attr-defined]
+    import yaml.cyaml
+
+    _CParser: Any = getattr(yaml.cyaml, "CParser")  # noqa: B009 (not in the type stubs)
 
     class _FastLoader(_CParser, SafeConstructor, _Resolver):  # type: ignore[misc]
         """The same, with scanning and composing done by libyaml (about five times faster)."""
