@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import APOSTROPHES, Form, inflections
 
@@ -70,8 +71,7 @@ class PhraseEntry:
     spellings: frozenset[str]  # accepted spellings with capitals, when case matters
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A phrase found in a text: ``text[start:end]`` is the match."""
 
     start: int

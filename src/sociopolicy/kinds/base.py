@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, Protocol
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol
 
 from pydantic import (
     BaseModel,
@@ -138,7 +139,6 @@ class Example(_Strict):
     text: StrictStr = Field(description="The example text; `[[...]]` marks expected spans.")
     platform: Platform | None = Field(default=None, description="Platform to check it for.")
     kind: AppliesTo | None = Field(default=None, description="post, reply or comment.")
-    in_reply_to: StrictStr | None = Field(default=None, description="The comment answered.")
     context: dict[str, ContextValue] = Field(default_factory=dict, description="Context facts.")
 
     @model_validator(mode="before")
@@ -202,14 +202,16 @@ class AnalysedText:
         self._hits.update(zip(set_ids, hits, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+_NO_VALUES: Mapping[str, Any] = MappingProxyType({})
+
+
+class Finding(NamedTuple):
     """A span a rule fired on, before it becomes a :class:`~sociopolicy.Violation`."""
 
     start: int
     end: int
     replacements: tuple[str, ...] = ()
-    values: Mapping[str, Any] = field(default_factory=dict)  # extra template values
+    values: Mapping[str, Any] = _NO_VALUES  # extra template values
 
 
 class RuleBase(_Strict):
