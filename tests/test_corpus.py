@@ -1,55 +1,99 @@
-"""Precision and recall of the default ruleset on a labelled corpus.
+"""Precision and recall of the default ruleset on labelled corpora.
 
-The corpus (tests/corpus/drafts.yaml) was written for this project: realistic
-council and agency posts, clean ones that mention easily confused words
-(finger prick, labour market, green waste, secret garden, vote for a photo)
-and ones that break the rules. Run ``pytest tests/test_corpus.py -s`` to see
-the figures.
+Two corpora sit in tests/corpus/: ``drafts.yaml``, written alongside the rules,
+and ``independent.yaml``, written by a tester who had seen only each rule's id
+and one-line description, never its word lists. Items are realistic council
+and agency posts and replies; the clean ones use easily confused words (finger
+prick, labour market, green waste, a street party, vote for a photo).
+
+An item ``{text, expect: [rule ids]}`` passes when exactly the expected rules
+fire. An item with ``known_miss: <why>`` records a case the rules get wrong
+today; it is an expected failure (and fails loudly once it starts passing).
+Run ``pytest tests/test_corpus.py -s`` to print the figures.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
 
 from sociopolicy import check_draft, load_ruleset
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "drafts.yaml").read_text("utf-8"))
+FOLDER = Path(__file__).parent / "corpus"
 
 
-def _fired(text: str) -> set[str]:
-    return {v.rule_id for v in check_draft(text).violations}
+class Item(NamedTuple):
+    corpus: str
+    number: int
+    text: str
+    expect: frozenset[str]
+    known_miss: str | None
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=[f"draft-{i + 1}" for i in range(len(CORPUS))])
-def test_corpus_item(item: dict[str, object]) -> None:
-    assert _fired(str(item["text"])) == set(item["expect"])  # type: ignore[arg-type]
+def _load() -> list[Item]:
+    items = []
+    for path in sorted(FOLDER.glob("*.yaml")):
+        for number, raw in enumerate(yaml.safe_load(path.read_text("utf-8")), start=1):
+            items.append(
+                Item(
+                    path.stem, number, raw["text"], frozenset(raw["expect"]), raw.get("known_miss")
+                )
+            )
+    return items
+
+
+ITEMS = _load()
+
+
+def _fired(text: str) -> frozenset[str]:
+    return frozenset(v.rule_id for v in check_draft(text).violations)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(reason=i.known_miss, strict=True))
+        if i.known_miss
+        else i
+        for i in ITEMS
+    ],
+    ids=[f"{i.corpus}-{i.number}" for i in ITEMS],
+)
+def test_corpus_item(item: Item) -> None:
+    assert _fired(item.text) == item.expect
 
 
 def test_report_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
     ids = [rule.id for rule in load_ruleset().rules]
-    counts = {rule_id: [0, 0, 0] for rule_id in ids}  # true pos, false pos, false neg
-    for item in CORPUS:
-        fired = _fired(item["text"])
-        expected = set(item["expect"])
-        for rule_id in ids:
-            if rule_id in fired and rule_id in expected:
-                counts[rule_id][0] += 1
-            elif rule_id in fired:
-                counts[rule_id][1] += 1
-            elif rule_id in expected:
-                counts[rule_id][2] += 1
-    clean = [item for item in CORPUS if not item["expect"]]
-    with capsys.disabled():
-        print(f"\ncorpus: {len(CORPUS)} drafts, {len(clean)} clean")
-        for rule_id, (tp, fp, fn) in counts.items():
-            precision = tp / (tp + fp) if tp + fp else 1.0
-            recall = tp / (tp + fn) if tp + fn else 1.0
+    exercised: set[str] = set()
+    for corpus in sorted({i.corpus for i in ITEMS}):
+        items = [i for i in ITEMS if i.corpus == corpus]
+        counts = {rule_id: [0, 0, 0] for rule_id in ids}  # true pos, false pos, false neg
+        for item in items:
+            fired = _fired(item.text)
+            for rule_id in ids:
+                if rule_id in fired and rule_id in item.expect:
+                    counts[rule_id][0] += 1
+                elif rule_id in fired:
+                    counts[rule_id][1] += 1
+                elif rule_id in item.expect:
+                    counts[rule_id][2] += 1
+        clean = sum(1 for i in items if not i.expect)
+        false_alarms = sum(1 for i in items if not i.expect and _fired(i.text))
+        with capsys.disabled():
             print(
-                f"  {rule_id:34s} tp={tp:2d} fp={fp:2d} fn={fn:2d} "
-                f"precision={precision:.2f} recall={recall:.2f}"
+                f"\n{corpus}: {len(items)} drafts, {clean} clean, {false_alarms} clean drafts flagged"
             )
-    # Every rule is exercised by the corpus.
-    assert all(tp > 0 for tp, _, _ in counts.values())
+            for rule_id, (tp, fp, fn) in counts.items():
+                precision = tp / (tp + fp) if tp + fp else float("nan")
+                recall = tp / (tp + fn) if tp + fn else float("nan")
+                print(
+                    f"  {rule_id:34s} tp={tp:3d} fp={fp:3d} fn={fn:3d} "
+                    f"precision={precision:.2f} recall={recall:.2f}"
+                )
+        exercised |= {rule_id for rule_id, (tp, _, _) in counts.items() if tp}
+    # Every rule of the default ruleset is caught at least once somewhere.
+    assert exercised == set(ids)
