@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sociopolicy import Ruleset, load_ruleset
+from sociopolicy import Ruleset, load_ruleset, yamlsource
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
@@ -42,3 +42,13 @@ def write_ruleset(tmp_path: Path) -> WriteRuleset:
         return path
 
     return write
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run with the libyaml parser (when PyYAML has it) and with the pure-Python one."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlsource, "_LOADERS", (yamlsource._Loader,))
+    elif yamlsource._LOADERS[0] is yamlsource._Loader:
+        pytest.skip("PyYAML was built without libyaml")
+    return str(request.param)

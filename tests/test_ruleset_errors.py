@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sociopolicy import RulesetError, check_draft, load_ruleset, yamlsource
+from sociopolicy import RulesetError, check_draft, load_ruleset
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 FILES = sorted(BAD.glob("*.yaml"))
@@ -24,16 +24,6 @@ def _expectations(path: Path) -> dict[str, str]:
 
 def test_there_are_at_least_ten_broken_files() -> None:
     assert len(FILES) >= 10
-
-
-@pytest.fixture(params=["libyaml", "pure-python"])
-def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run with the libyaml parser (when PyYAML has it) and with the pure-Python one."""
-    if request.param == "pure-python":
-        monkeypatch.setattr(yamlsource, "_LOADERS", (yamlsource._Loader,))
-    elif yamlsource._LOADERS[0] is yamlsource._Loader:
-        pytest.skip("PyYAML was built without libyaml")
-    return str(request.param)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

@@ -7,18 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sociopolicy import RulesetSyntaxError, yamlsource
+from sociopolicy import RulesetSyntaxError
 from sociopolicy.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, load_yaml
 
 
-@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
-def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture(autouse=True)
+def _both_parsers(yaml_loader: str) -> str:
     """Every test here runs with both parsers."""
-    if request.param == "pure-python":
-        monkeypatch.setattr(yamlsource, "_LOADERS", (yamlsource._Loader,))
-    elif yamlsource._LOADERS[0] is yamlsource._Loader:
-        pytest.skip("PyYAML was built without libyaml")
-    return str(request.param)
+    return yaml_loader
 
 
 def _load(text: str) -> object:

@@ -1,33 +1,16 @@
-"""Load ruleset files: validate them, resolve ``extends``, apply a fork's changes.
+"""Load ruleset files: read them, resolve ``extends``, validate and compile the rules.
 
-How a fork is merged (also in ``docs/forking.md``):
-
-1. Parents named in ``extends`` are resolved first, in order. Their rules are
-   combined in that order; ``vars`` and ``sources`` are combined key by key, a
-   later parent winning. A rule that reaches the file through two parents (a
-   diamond) is kept once; if only one path changed it, the changed version is
-   kept; if both changed it, the later parent's version wins.
-2. The file's own ``vars`` and ``sources`` replace inherited ones key by key.
-3. ``disable`` removes inherited rules.
-4. ``overrides`` replaces fields of inherited rules. Each field given replaces
-   the inherited value whole (a list is replaced, not extended); fields not
-   given are kept. The rule is then validated again as a whole.
-5. The file's own ``rules`` are added after the inherited ones. An id may be
-   defined only once in the whole chain.
-
-Unknown ids in ``disable`` or ``overrides``, cycles in ``extends`` and missing
-parents are errors, located at the line that names them.
+The merge rules for forks are in :mod:`sociopolicy.merge`. Loaded rulesets are
+cached: a file is reloaded when any file in its chain changes, and a bundled
+ruleset named by name is read once per process.
 """
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,9 +22,9 @@ from .errors import (
     RulesetError,
     RulesetResolutionError,
     RulesetValidationError,
-    SourceLocation,
 )
 from .kinds import KINDS, RULE_ADAPTER, ActionSpec, Example, Examples, RuleBase, When
+from .merge import Layer, RawRule, apply_own, is_list, issue, merge_parent, suggest
 from .ruleset import Ruleset, RulesetHeader, Source
 from .templates import MESSAGE_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
@@ -60,58 +43,6 @@ _MODELS: tuple[type[BaseModel], ...] = (
 _KNOWN_FIELDS = sorted(
     {info.alias or name for model in _MODELS for name, info in model.model_fields.items()}
 )
-
-
-@dataclass
-class _Origin:
-    """Where (part of) a rule's fields were written."""
-
-    doc: YamlDocument
-    prefix: YamlPath
-    keys: frozenset[str] | None = None  # None: every field
-
-
-@dataclass
-class _RawRule:
-    """A rule as merged data, before validation, remembering where each field came from."""
-
-    rule_id: str
-    data: dict[str, Any]
-    origins: list[_Origin]
-
-    @property
-    def defined_in(self) -> str:
-        return self.origins[0].doc.path
-
-    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> SourceLocation:
-        head = loc[0] if loc else None
-        for origin in reversed(self.origins):
-            if origin.keys is None or head in origin.keys:
-                line, column = origin.doc.locate((*origin.prefix, *loc), key=key)
-                return SourceLocation(origin.doc.path, line, column)
-        first = self.origins[0]  # pragma: no cover - the first origin has every key
-        line, column = first.doc.locate(first.prefix)
-        return SourceLocation(first.doc.path, line, column)
-
-
-@dataclass
-class _Layer:
-    """The resolved content of one file together with everything it extends."""
-
-    rules: dict[str, _RawRule] = field(default_factory=dict)
-    vars: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-
-
-def _issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
-    line, column = doc.locate(loc, key=bool(about.pop("key", False)))
-    return Issue(SourceLocation(doc.path, line, column), message, **about)
-
-
-def _suggest(name: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def resolve_reference(reference: str | PathLike[str], base: Path | None = None) -> Path:
@@ -137,7 +68,7 @@ def resolve_reference(reference: str | PathLike[str], base: Path | None = None) 
         names = ", ".join(bundled) or "none"
         raise RulesetResolutionError.at(
             text,
-            f"there is no bundled ruleset named '{text}'{_suggest(text, list(bundled))} "
+            f"there is no bundled ruleset named '{text}'{suggest(text, list(bundled))} "
             f"(bundled: {names}); to use a file, give its path ending in .yaml",
         )
     path = Path(text).expanduser()
@@ -147,33 +78,31 @@ def resolve_reference(reference: str | PathLike[str], base: Path | None = None) 
 
 
 class _Resolver:
-    """Resolves one ruleset file and its ``extends`` chain into a :class:`_Layer`."""
+    """Resolves one ruleset file and its ``extends`` chain into a :class:`Layer`."""
 
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.top: RulesetHeader | None = None
 
-    def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> _Layer:
+    def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> Layer:
         doc = load_yaml(path)
         self.files.append(path)
         header = _read_header(doc)
         if not stack:
             self.top = header
-        layer = _Layer(files=[doc.path])
+        layer = Layer(files=[doc.path])
         for number, reference in enumerate(header.extends):
-            where = (
-                ("extends", number) if len(header.extends) > 1 or _is_list(doc) else ("extends",)
-            )
+            where = ("extends", number) if len(header.extends) > 1 or is_list(doc) else ("extends",)
             parent_path = self._parent_path(doc, where, reference, path)
             resolved = parent_path.resolve()
             if resolved in stack or resolved == path.resolve():
                 chain = " -> ".join(p.name for p in (*stack, path.resolve(), resolved))
                 raise RulesetResolutionError(
-                    _issue(doc, where, f"'extends' makes a cycle: {chain}", field="extends")
+                    issue(doc, where, f"'extends' makes a cycle: {chain}", field="extends")
                 )
             if not parent_path.is_file():
                 raise RulesetResolutionError(
-                    _issue(
+                    issue(
                         doc,
                         where,
                         f"the ruleset '{reference}' named in 'extends' does not exist "
@@ -182,8 +111,8 @@ class _Resolver:
                     )
                 )
             parent = self.resolve(parent_path, (*stack, path.resolve()))
-            _merge_parent(layer, parent, doc, where)
-        _apply_own(layer, header, doc)
+            merge_parent(layer, parent, doc, where)
+        apply_own(layer, header, doc)
         return layer
 
     @staticmethod
@@ -192,28 +121,24 @@ class _Resolver:
             return resolve_reference(reference, path.parent)
         except RulesetResolutionError as exc:
             raise RulesetResolutionError(
-                _issue(doc, where, exc.issues[0].message, field="extends")
+                issue(doc, where, exc.issues[0].message, field="extends")
             ) from None
-
-
-def _is_list(doc: YamlDocument) -> bool:
-    return isinstance(doc.data, dict) and isinstance(doc.data.get("extends"), list)
 
 
 def _read_header(doc: YamlDocument) -> RulesetHeader:
     if doc.data is None:
         raise RulesetValidationError(
-            _issue(doc, (), "the file is empty; a ruleset needs name and version")
+            issue(doc, (), "the file is empty; a ruleset needs name and version")
         )
     if not isinstance(doc.data, dict):
         raise RulesetValidationError(
-            _issue(doc, (), "a ruleset file must be a mapping of fields (name, version, rules...)")
+            issue(doc, (), "a ruleset file must be a mapping of fields (name, version, rules...)")
         )
     try:
         return RulesetHeader.model_validate(doc.data)
     except ValidationError as exc:
         issues = [
-            _issue(
+            issue(
                 doc,
                 error["loc"],
                 describe_error(error, known_fields=_KNOWN_FIELDS),
@@ -225,118 +150,7 @@ def _read_header(doc: YamlDocument) -> RulesetHeader:
         raise RulesetValidationError(issues) from None
 
 
-def _merge_parent(layer: _Layer, parent: _Layer, doc: YamlDocument, where: YamlPath) -> None:
-    for rule_id, raw in parent.rules.items():
-        existing = layer.rules.get(rule_id)
-        if existing is None:
-            layer.rules[rule_id] = raw
-            continue
-        if existing.defined_in != raw.defined_in:
-            message = (
-                f"the rule '{rule_id}' is defined both in {existing.defined_in} and in "
-                f"{raw.defined_in}; a rule id must be unique across 'extends'"
-            )
-        elif existing.data == raw.data or len(raw.origins) == 1:
-            continue  # the same, or only the earlier path changed it: keep that
-        else:
-            layer.rules[rule_id] = raw  # the later parent's change wins, as for vars
-            continue
-        raise RulesetResolutionError(_issue(doc, where, message, rule_id=rule_id, field="extends"))
-    layer.vars.update(parent.vars)
-    layer.sources.update(parent.sources)
-    layer.files.extend(f for f in parent.files if f not in layer.files)
-
-
-def _apply_own(layer: _Layer, header: RulesetHeader, doc: YamlDocument) -> None:
-    layer.vars.update(header.vars)
-    layer.sources.update(header.sources)
-    issues: list[Issue] = []
-    inherited = list(layer.rules)
-    where: YamlPath
-    for number, rule_id in enumerate(header.disable):
-        where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
-        if rule_id in header.overrides:
-            issues.append(
-                _issue(
-                    doc,
-                    where,
-                    "is both disabled and overridden; keep one",
-                    rule_id=rule_id,
-                    field="disable",
-                )
-            )
-        elif layer.rules.pop(rule_id, None) is None:
-            issues.append(_unknown_rule(doc, where, rule_id, inherited, "disable"))
-    for rule_id, changes in header.overrides.items():
-        where = ("overrides", rule_id)
-        raw = layer.rules.get(rule_id)
-        if raw is None:
-            if rule_id not in header.disable:
-                issues.append(_unknown_rule(doc, where, rule_id, inherited, "overrides"))
-            continue
-        if "id" in changes:
-            issues.append(
-                _issue(
-                    doc,
-                    (*where, "id"),
-                    "an override cannot change a rule's id; disable the rule and add a new one",
-                    rule_id=rule_id,
-                    field="id",
-                    key=True,
-                )
-            )
-            continue
-        layer.rules[rule_id] = _RawRule(
-            rule_id,
-            {**raw.data, **changes},
-            [*raw.origins, _Origin(doc, where, frozenset(changes))],
-        )
-    for number, data in enumerate(header.rules):
-        where = ("rules", number)
-        if not isinstance(data, dict):
-            issues.append(
-                _issue(doc, where, "each rule must be a mapping of fields (id, kind, ...)")
-            )
-            continue
-        given_id = data.get("id")
-        rule_id = given_id if isinstance(given_id, str) else f"rules[{number}]"
-        if rule_id in layer.rules:
-            other = layer.rules[rule_id].defined_in
-            detail = (
-                "earlier in this file"
-                if other == doc.path
-                else f"in {other}; change it with 'overrides', or disable it and use a new id"
-            )
-            issues.append(
-                _issue(
-                    doc,
-                    (*where, "id"),
-                    f"this id is already defined {detail}",
-                    rule_id=rule_id,
-                    field="id",
-                )
-            )
-            continue
-        layer.rules[rule_id] = _RawRule(rule_id, data, [_Origin(doc, where)])
-    if issues:
-        raise RulesetResolutionError(issues)
-
-
-def _unknown_rule(
-    doc: YamlDocument, where: YamlPath, rule_id: str, inherited: list[str], what: str
-) -> Issue:
-    return _issue(
-        doc,
-        where,
-        f"'{what}' names a rule that the inherited rulesets do not have"
-        + _suggest(rule_id, inherited),
-        rule_id=rule_id,
-        field=what,
-        key=what == "overrides",
-    )
-
-
-def _validate_rule(raw: _RawRule, layer: _Layer, issues: list[Issue]) -> RuleBase | None:
+def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase | None:
     try:
         rule: RuleBase = RULE_ADAPTER.validate_python(raw.data)
     except ValidationError as exc:
@@ -367,7 +181,7 @@ def _validate_rule(raw: _RawRule, layer: _Layer, issues: list[Issue]) -> RuleBas
                 Issue(
                     raw.locate(where),
                     f"the source '{key}' is not listed under 'sources'"
-                    f"{_suggest(key, list(layer.sources))} (listed: {known}); "
+                    f"{suggest(key, list(layer.sources))} (listed: {known}); "
                     "add it there or give a URL",
                     rule_id=raw.rule_id,
                     field="source",
@@ -377,7 +191,7 @@ def _validate_rule(raw: _RawRule, layer: _Layer, issues: list[Issue]) -> RuleBas
 
 
 def _compile_rule(
-    rule: RuleBase, raw: _RawRule, layer: _Layer, issues: list[Issue]
+    rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Issue]
 ) -> CompiledRule | None:
     templates = {}
     for name, source, allowed, loc in (

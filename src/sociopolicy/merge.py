@@ -1,0 +1,200 @@
+"""Merge a fork with the rulesets it extends (``extends``, ``disable``, ``overrides``).
+
+How a fork is merged (also in ``docs/forking.md``):
+
+1. Parents named in ``extends`` are resolved first, in order. Their rules are
+   combined in that order; ``vars`` and ``sources`` are combined key by key, a
+   later parent winning. A rule that reaches the file through two parents (a
+   diamond) is kept once; if only one path changed it, the changed version is
+   kept; if both changed it, the later parent's version wins.
+2. The file's own ``vars`` and ``sources`` replace inherited ones key by key.
+3. ``disable`` removes inherited rules.
+4. ``overrides`` replaces fields of inherited rules. Each field given replaces
+   the inherited value whole (a list is replaced, not extended); fields not
+   given are kept. The rule is then validated again as a whole.
+5. The file's own ``rules`` are added after the inherited ones. An id may be
+   defined only once in the whole chain.
+
+Rules stay plain data here, each remembering which file and line every field
+came from, so that validation errors after merging point at the right place.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Issue, RulesetResolutionError, SourceLocation
+from .ruleset import RulesetHeader, Source
+from .yamlsource import YamlDocument, YamlPath
+
+__all__ = ["Layer", "Origin", "RawRule", "apply_own", "is_list", "issue", "merge_parent", "suggest"]
+
+
+@dataclass
+class Origin:
+    """Where (part of) a rule's fields were written."""
+
+    doc: YamlDocument
+    prefix: YamlPath
+    keys: frozenset[str] | None = None  # None: every field
+
+
+@dataclass
+class RawRule:
+    """A rule as merged data, before validation, remembering where each field came from."""
+
+    rule_id: str
+    data: dict[str, Any]
+    origins: list[Origin]
+
+    @property
+    def defined_in(self) -> str:
+        return self.origins[0].doc.path
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> SourceLocation:
+        head = loc[0] if loc else None
+        for origin in reversed(self.origins):
+            if origin.keys is None or head in origin.keys:
+                line, column = origin.doc.locate((*origin.prefix, *loc), key=key)
+                return SourceLocation(origin.doc.path, line, column)
+        first = self.origins[0]  # pragma: no cover - the first origin has every key
+        line, column = first.doc.locate(first.prefix)
+        return SourceLocation(first.doc.path, line, column)
+
+
+@dataclass
+class Layer:
+    """The resolved content of one file together with everything it extends."""
+
+    rules: dict[str, RawRule] = field(default_factory=dict)
+    vars: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+def issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
+    line, column = doc.locate(loc, key=bool(about.pop("key", False)))
+    return Issue(SourceLocation(doc.path, line, column), message, **about)
+
+
+def suggest(name: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def is_list(doc: YamlDocument) -> bool:
+    return isinstance(doc.data, dict) and isinstance(doc.data.get("extends"), list)
+
+
+def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath) -> None:
+    for rule_id, raw in parent.rules.items():
+        existing = layer.rules.get(rule_id)
+        if existing is None:
+            layer.rules[rule_id] = raw
+            continue
+        if existing.defined_in != raw.defined_in:
+            message = (
+                f"the rule '{rule_id}' is defined both in {existing.defined_in} and in "
+                f"{raw.defined_in}; a rule id must be unique across 'extends'"
+            )
+        elif existing.data == raw.data or len(raw.origins) == 1:
+            continue  # the same, or only the earlier path changed it: keep that
+        else:
+            layer.rules[rule_id] = raw  # the later parent's change wins, as for vars
+            continue
+        raise RulesetResolutionError(issue(doc, where, message, rule_id=rule_id, field="extends"))
+    layer.vars.update(parent.vars)
+    layer.sources.update(parent.sources)
+    layer.files.extend(f for f in parent.files if f not in layer.files)
+
+
+def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
+    layer.vars.update(header.vars)
+    layer.sources.update(header.sources)
+    issues: list[Issue] = []
+    inherited = list(layer.rules)
+    where: YamlPath
+    for number, rule_id in enumerate(header.disable):
+        where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
+        if rule_id in header.overrides:
+            issues.append(
+                issue(
+                    doc,
+                    where,
+                    "is both disabled and overridden; keep one",
+                    rule_id=rule_id,
+                    field="disable",
+                )
+            )
+        elif layer.rules.pop(rule_id, None) is None:
+            issues.append(_unknown_rule(doc, where, rule_id, inherited, "disable"))
+    for rule_id, changes in header.overrides.items():
+        where = ("overrides", rule_id)
+        raw = layer.rules.get(rule_id)
+        if raw is None:
+            if rule_id not in header.disable:
+                issues.append(_unknown_rule(doc, where, rule_id, inherited, "overrides"))
+            continue
+        if "id" in changes:
+            issues.append(
+                issue(
+                    doc,
+                    (*where, "id"),
+                    "an override cannot change a rule's id; disable the rule and add a new one",
+                    rule_id=rule_id,
+                    field="id",
+                    key=True,
+                )
+            )
+            continue
+        layer.rules[rule_id] = RawRule(
+            rule_id,
+            {**raw.data, **changes},
+            [*raw.origins, Origin(doc, where, frozenset(changes))],
+        )
+    for number, data in enumerate(header.rules):
+        where = ("rules", number)
+        if not isinstance(data, dict):
+            issues.append(
+                issue(doc, where, "each rule must be a mapping of fields (id, kind, ...)")
+            )
+            continue
+        given_id = data.get("id")
+        rule_id = given_id if isinstance(given_id, str) else f"rules[{number}]"
+        if rule_id in layer.rules:
+            other = layer.rules[rule_id].defined_in
+            detail = (
+                "earlier in this file"
+                if other == doc.path
+                else f"in {other}; change it with 'overrides', or disable it and use a new id"
+            )
+            issues.append(
+                issue(
+                    doc,
+                    (*where, "id"),
+                    f"this id is already defined {detail}",
+                    rule_id=rule_id,
+                    field="id",
+                )
+            )
+            continue
+        layer.rules[rule_id] = RawRule(rule_id, data, [Origin(doc, where)])
+    if issues:
+        raise RulesetResolutionError(issues)
+
+
+def _unknown_rule(
+    doc: YamlDocument, where: YamlPath, rule_id: str, inherited: list[str], what: str
+) -> Issue:
+    return issue(
+        doc,
+        where,
+        f"'{what}' names a rule that the inherited rulesets do not have"
+        + suggest(rule_id, inherited),
+        rule_id=rule_id,
+        field=what,
+        key=what == "overrides",
+    )
