@@ -90,3 +90,10 @@ def test_positions_of_keys_and_values() -> None:
     assert doc.locate(("rules", 0, "terms", 1)) == (3, 16)
     assert doc.locate(("rules", 0, "terms"), key=True) == (3, 5)
     assert doc.locate(("rules", 0, "missing")) == (2, 5)
+
+
+def test_control_character_is_located() -> None:
+    with pytest.raises(
+        RulesetSyntaxError, match=r"^t.yaml:2:6: the character U\+0008 is not allowed"
+    ):
+        _load("a: 1\nb: 'x\by'\n")

@@ -12,7 +12,9 @@ __all__ = [
     "inflect",
     "inflections",
     "match_case",
+    "looks_like_name",
     "parse_marked",
+    "starts_sentence",
 ]
 
 APOSTROPHES = "'\u2019\u02bc"
@@ -124,6 +126,32 @@ def inflections(word: str) -> dict[Form, str]:
         if variant not in forms.values():
             forms[form] = variant
     return forms
+
+
+_SENTENCE_ENDS = frozenset(".!?…:;\n")
+_OPENERS = frozenset("\"'“‘([{«-–—*•")
+
+
+def starts_sentence(text: str, offset: int) -> bool:
+    """True if ``offset`` begins a sentence, line or list item.
+
+    Looks back past spaces and opening quotes or brackets: the start of the
+    text, a line break, or sentence-ending punctuation counts as a start.
+    """
+    position = offset - 1
+    while position >= 0 and (text[position] in " \t\r" or text[position] in _OPENERS):
+        position -= 1
+    return position < 0 or text[position] in _SENTENCE_ENDS
+
+
+def looks_like_name(text: str, start: int, end: int) -> bool:
+    """True if ``text[start:end]`` is capitalised mid-sentence, as names are.
+
+    ``Home Assist`` or ``Endeavour Hills`` in the middle of a sentence; not a
+    word at the start of a sentence, and not a word in capitals throughout.
+    """
+    word = text[start:end]
+    return word[:1].isupper() and not word.isupper() and not starts_sentence(text, start)
 
 
 def match_case(replacement: str, original: str) -> str:

@@ -296,9 +296,12 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
             ) from None
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise RulesetSyntaxError.at(name, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
-    loader = _LOADERS[0](text)
     try:
-        node = loader.get_single_node()
+        loader = _LOADERS[0](text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -307,10 +310,18 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
         raise RulesetSyntaxError.at(
             name, f"invalid YAML: {problem}", line=mark.line + 1, column=mark.column + 1
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise RulesetSyntaxError.at(
+            name,
+            f"the character U+{code:04X} is not allowed in YAML (a control character?); remove it",
+            line=line,
+            column=column,
+        ) from None
     except yaml.YAMLError as exc:
         raise RulesetSyntaxError.at(name, f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
     builder = _Builder(name, loader)
     if node is not None:
         builder.document.data = builder.build(node, (), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..phrases import Hit, PhraseSet, longest_first
+from ..text import looks_like_name
 from .base import AnalysedText
 
 __all__ = ["PhraseMatcher", "compile_phrases"]
@@ -20,7 +21,7 @@ def compile_phrases(
 class PhraseMatcher:
     """Finds a rule's phrases, leaving out those inside one of its exceptions."""
 
-    __slots__ = ("exceptions", "phrase_sets", "phrases")
+    __slots__ = ("exceptions", "phrase_sets", "phrases", "skip_names")
 
     def __init__(
         self,
@@ -29,14 +30,16 @@ class PhraseMatcher:
         *,
         ignore_case: bool,
         inflect: bool,
+        skip_names: bool = False,
     ) -> None:
+        self.skip_names = skip_names
         self.phrases = PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect)
         self.exceptions = compile_phrases(exceptions, ignore_case=ignore_case, inflect=inflect)
         extra = (self.exceptions,) if self.exceptions else ()
         self.phrase_sets: tuple[PhraseSet, ...] = (self.phrases, *extra)
 
     def hits(self, text: AnalysedText) -> list[Hit]:
-        """Leftmost-longest hits that do not lie inside an exception.
+        """Leftmost-longest hits that do not lie inside an exception (or a name).
 
         An exception shields a hit lying wholly within an occurrence of the
         exception phrase: with term ``gap pad`` and exception ``thermal gap
@@ -46,6 +49,8 @@ class PhraseMatcher:
         if not found:
             return found
         hits = longest_first(found)
+        if self.skip_names:
+            hits = [h for h in hits if not looks_like_name(text.text, h.start, h.end)]
         if self.exceptions is None:
             return hits
         shields = text.hits(self.exceptions)

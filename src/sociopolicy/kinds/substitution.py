@@ -48,6 +48,11 @@ class SubstitutionRule(RuleBase):
     inflect: StrictBool = Field(
         default=True, description="Also match -s, -ed and -ing forms of each term's last word."
     )
+    skip_proper_names: StrictBool = Field(
+        default=False,
+        description="Do not report a match capitalised mid-sentence, as in a name "
+        "('Home Assist', 'Endeavour Hills').",
+    )
     swap: dict[StrictStr, Replacements] = Field(
         min_length=1, description="Term -> replacement, or a list of replacements, best first."
     )
@@ -82,6 +87,7 @@ class SubstitutionRule(RuleBase):
             self.exceptions,
             ignore_case=self.ignore_case,
             inflect=self.inflect,
+            skip_names=self.skip_proper_names,
             replacements=tuple(self.swap.values()),
         )
 
@@ -96,9 +102,12 @@ class _SubstitutionMatcher(PhraseMatcher):
         *,
         ignore_case: bool,
         inflect: bool,
+        skip_names: bool,
         replacements: tuple[tuple[str, ...], ...],
     ) -> None:
-        super().__init__(phrases, exceptions, ignore_case=ignore_case, inflect=inflect)
+        super().__init__(
+            phrases, exceptions, ignore_case=ignore_case, inflect=inflect, skip_names=skip_names
+        )
         self.replacements = replacements
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:

@@ -33,10 +33,19 @@ class TermsRule(RuleBase):
     inflect: StrictBool = Field(
         default=True, description="Also match -s, -ed and -ing forms of each term's last word."
     )
+    skip_proper_names: StrictBool = Field(
+        default=False,
+        description="Do not report a match capitalised mid-sentence, as in a name "
+        "('Home Assist', 'Endeavour Hills').",
+    )
 
     def matcher(self) -> _TermsMatcher:
         return _TermsMatcher(
-            self.terms, self.exceptions, ignore_case=self.ignore_case, inflect=self.inflect
+            self.terms,
+            self.exceptions,
+            ignore_case=self.ignore_case,
+            inflect=self.inflect,
+            skip_names=self.skip_proper_names,
         )
 
 
