@@ -11,8 +11,8 @@ __all__ = [
     "LineIndex",
     "inflect",
     "inflections",
-    "match_case",
     "looks_like_name",
+    "match_case",
     "parse_marked",
     "starts_sentence",
 ]
@@ -129,7 +129,8 @@ def inflections(word: str) -> dict[Form, str]:
 
 
 _SENTENCE_ENDS = frozenset(".!?…:;\n")
-_OPENERS = frozenset("\"'“‘([{«-–—*•")
+# Quotes, brackets, dashes and bullets that may open a sentence or list item.
+_OPENERS = frozenset("\"'\u201c\u2018([{\u00ab-\u2013\u2014*\u2022")
 
 
 def starts_sentence(text: str, offset: int) -> bool:
