@@ -8,7 +8,7 @@ import pytest
 
 from sociopolicy import check_draft, load_ruleset
 from sociopolicy.kinds import KINDS, Rule
-from sociopolicy.text import inflect, match_case
+from sociopolicy.text import inflect, match_case, starts_sentence
 
 from .conftest import WriteRuleset
 
@@ -198,3 +198,42 @@ def test_registry_matches_the_union() -> None:
 def test_every_kind_is_used_in_the_default_ruleset() -> None:
     used = {rule.kind for rule in load_ruleset().rules}
     assert used == set(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "expected"),
+    [
+        ("Assist us", 0, True),
+        ("Hello. Assist us", 7, True),
+        ("Hello.\n\n- Assist us", 10, True),
+        ('He said: "Assist', 10, True),
+        ("Our Home Assist program", 9, False),
+        ("our (Assist) program", 5, False),
+    ],
+)
+def test_starts_sentence(text: str, offset: int, expected: bool) -> None:
+    assert starts_sentence(text, offset) is expected
+
+
+def test_skip_proper_names(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: language.plain
+    category: language
+    kind: substitution
+    skip_proper_names: true
+    swap: {assist: help, endeavour: try}
+    message: m
+    source: https://example.org
+    examples: {fail: ["We [[assist]]"], pass: ["Home Assist"]}
+""",
+    )
+    text = (
+        "Assist is here. Our Home Assist team will ASSIST and endeavour to help in Endeavour Hills."
+    )
+    assert [v.excerpt for v in check_draft(text, ruleset=path).violations] == [
+        "Assist",
+        "ASSIST",
+        "endeavour",
+    ]
