@@ -8,6 +8,7 @@ import pytest
 
 from sociopolicy import check_draft, load_ruleset
 from sociopolicy.kinds import KINDS, Rule
+from sociopolicy.testing import example_cases, run_example
 from sociopolicy.text import inflect, match_case, starts_sentence
 
 from .conftest import WriteRuleset
@@ -237,3 +238,33 @@ def test_skip_proper_names(write_ruleset: WriteRuleset) -> None:
         "ASSIST",
         "endeavour",
     ]
+
+
+def test_pattern_prefilter_skips_texts_without_its_words(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        r"""
+  - id: tone.hurry
+    category: tone
+    kind: pattern
+    pattern: 'hurry\s+up'
+    prefilter: [hurry]
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[hurry up]]"], pass: ["hurried"]}
+  - id: tone.wrong-prefilter
+    category: tone
+    kind: pattern
+    pattern: 'slow\s+down'
+    prefilter: [brake]
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[slow down]]"], pass: ["slower"]}
+""",
+    )
+    report = check_draft("Hurry up, then slow down.", ruleset=path)
+    # The second rule's prefilter names no word of its match, so it never runs;
+    # its own fail example exposes that.
+    assert [v.excerpt for v in report.violations] == ["Hurry up"]
+    problems = {c.name: run_example(c) for c in example_cases(load_ruleset(path))}
+    assert problems["kinds::tone.wrong-prefilter::fail-1"] == "did not fire but should have"

@@ -33,6 +33,11 @@ class PatternRule(RuleBase):
     are available to the message as ``{{ groups.name }}`` (``None`` when the group
     did not take part), and the whole match as ``{{ match }}``. Empty matches are
     ignored. Matches that lie inside an ``exceptions`` phrase are not reported.
+
+    ``prefilter`` lists words of which at least one appears in every match
+    (whole words, any capitals). The expression is then tried only on texts
+    containing one of them, which makes the rule almost free on other texts.
+    The rule's fail examples show when the list is too short.
     """
 
     KIND_SUMMARY = "A regular expression, for what word lists cannot express."
@@ -43,6 +48,10 @@ class PatternRule(RuleBase):
         default=(), description="Phrases inside which a match is not reported."
     )
     ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
+    prefilter: tuple[StrictStr, ...] = Field(
+        default=(),
+        description="Words, one of which every match contains; texts without any are skipped.",
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -58,7 +67,7 @@ class PatternRule(RuleBase):
 
 
 class _PatternMatcher:
-    __slots__ = ("exceptions", "phrase_sets", "regex", "rule_id")
+    __slots__ = ("exceptions", "phrase_sets", "prefilter", "regex", "rule_id")
 
     def __init__(self, rule: PatternRule) -> None:
         self.rule_id = rule.id
@@ -66,9 +75,14 @@ class _PatternMatcher:
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
-        self.phrase_sets: tuple[PhraseSet, ...] = (self.exceptions,) if self.exceptions else ()
+        self.prefilter = compile_phrases(rule.prefilter, ignore_case=True, inflect=False)
+        self.phrase_sets: tuple[PhraseSet, ...] = tuple(
+            s for s in (self.exceptions, self.prefilter) if s is not None
+        )
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
+        if self.prefilter is not None and not text.hits(self.prefilter):
+            return
         try:
             # Most texts have no match: one search answers that more cheaply
             # than starting an iterator.
