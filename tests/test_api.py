@@ -67,6 +67,16 @@ def test_draft_model_and_keywords_agree() -> None:
     assert check_draft(draft) == check_draft(MIXED, kind="reply", platform="facebook")
 
 
+def test_draft_with_empty_keyword_defaults_is_fine() -> None:
+    draft = Draft(text="stupid")
+    assert check_draft(draft, context={}, media=()) == check_draft(draft)
+
+
+def test_check_many_checks_its_arguments_at_the_call() -> None:
+    with pytest.raises(UsageError, match="invalid platform"):
+        check_many(["hi"], platform="myspace")
+
+
 def test_draft_and_keywords_together_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="pass platform either in the Draft or as keyword"):
         check_draft(Draft(text="hi"), platform="x")
@@ -83,7 +93,10 @@ def test_draft_and_keywords_together_is_a_usage_error() -> None:
             {"kind": "comment"},
             r"^invalid kind: 'comment' is not allowed; use one of: post or reply",
         ),
-        ({"context": {"caretaker": [1]}}, r"^invalid context"),
+        (
+            {"context": {"caretaker": [1]}},
+            r"^invalid context fact 'caretaker': a value must be true or false, a number, text or None, not list$",
+        ),
     ],
 )
 def test_bad_arguments_raise_one_line_usage_errors(

@@ -240,3 +240,51 @@ def test_edited_fork_is_reloaded(write_ruleset: WriteRuleset) -> None:
 def test_same_path_is_cached(write_ruleset: WriteRuleset) -> None:
     fork = write_ruleset("fork.yaml", "name: fork\nversion: '1'\nextends: public-sector\n")
     assert load_ruleset(fork) is load_ruleset(str(fork))
+
+
+def test_disabled_rule_id_cannot_be_reused(write_ruleset: WriteRuleset) -> None:
+    fork = write_ruleset(
+        "fork.yaml",
+        """
+        name: fork
+        version: "1"
+        extends: public-sector
+        disable: [tone.insult]
+        rules:
+          - id: tone.insult
+            category: tone
+            kind: terms
+            terms: [numpty]
+            message: m
+            source: https://example.org
+            examples: {fail: ["[[numpty]]"], pass: ["friend"]}
+        """,
+    )
+    with pytest.raises(
+        RulesetError,
+        match=r"fork.yaml:6:9: rule 'tone.insult', field 'id': this id is already defined in .*public-sector.yaml \(disabled here\); give your rule a new id",
+    ):
+        load_ruleset(fork)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            "{swap: {stupid: silly}}",
+            "'swap' is not a field of a 'terms' rule; it belongs to kind substitution",
+        ),
+        ("{kind: substitution}", "an override cannot change a rule's kind"),
+        ("{when: {platfrom: x}}", "'platfrom' looks like a misspelling of 'platform'"),
+    ],
+)
+def test_override_mistakes_are_explained(
+    write_ruleset: WriteRuleset, override: str, message: str
+) -> None:
+    fork = write_ruleset(
+        "fork.yaml",
+        f"name: fork\nversion: '1'\nextends: public-sector\noverrides:\n  tone.insult: {override}\n",
+    )
+    with pytest.raises(RulesetError, match=r"fork\.yaml:5:\d+: rule 'tone\.insult'") as caught:
+        load_ruleset(fork)
+    assert message in str(caught.value)

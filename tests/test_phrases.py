@@ -72,3 +72,7 @@ def test_index_agrees_with_each_set_alone() -> None:
 def test_non_word_edges() -> None:
     assert _found(["e.g."], "see e.g. this") == ["e.g."]
     assert _found(["COVID-19"], "COVID-19 and COVID 19") == ["COVID-19", "COVID 19"]
+
+
+def test_phrases_starting_with_a_symbol_need_a_boundary_before() -> None:
+    assert _found(["#tag"], "a #tag, a#tag and (#tag)") == ["#tag", "#tag"]

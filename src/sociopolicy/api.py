@@ -40,7 +40,13 @@ def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
 
 def _usage_error(exc: ValidationError) -> UsageError:
     error = prune_errors(exc.errors())[0]
-    where = field_path(error["loc"]) or "draft"
+    loc = error["loc"]
+    if loc and loc[0] == "context" and len(loc) > 1:
+        return UsageError(
+            f"invalid context fact '{loc[1]}': a value must be true or false, a number, "
+            f"text or None, not {type(error.get('input')).__name__}"
+        )
+    where = field_path(loc) or "draft"
     return UsageError(f"invalid {where}: {describe_error(error)}")
 
 
@@ -70,7 +76,11 @@ def _is_plain(platform: Any, kind: Any, in_reply_to: Any, media: Any, context: A
 
 def _as_draft(draft: str | Draft, fields: Mapping[str, Any]) -> Draft:
     if isinstance(draft, Draft):
-        given = [k for k, v in fields.items() if v != _KEYWORD_DEFAULTS[k]]
+        given = [
+            k
+            for k, v in fields.items()
+            if v != _KEYWORD_DEFAULTS[k] and not (k in ("media", "context") and not v)
+        ]
         if given:
             raise UsageError(
                 f"pass {', '.join(given)} either in the Draft or as keyword arguments, not both"
@@ -179,7 +189,8 @@ def check_many(
     """Check many drafts with one ruleset, loading it once; yields a Report each.
 
     Keyword fields apply to drafts given as plain strings; a :class:`Draft`
-    carries its own fields.
+    carries its own fields. The ruleset and the keyword fields are checked
+    when this is called; each draft as it is reached.
     """
     compiled = _compiled(ruleset)
     fields = {
@@ -189,6 +200,13 @@ def check_many(
         "media": (),
         "context": dict(context) if context is not None else None,
     }
+    _as_draft("", fields)  # raises UsageError now for a bad keyword
+    return _check_each(compiled, drafts, fields)
+
+
+def _check_each(
+    compiled: CompiledRuleset, drafts: Iterable[str | Draft], fields: Mapping[str, Any]
+) -> Iterator[Report]:
     for draft in drafts:
         item = draft if isinstance(draft, Draft) else _as_draft(draft, fields)
         yield _evaluate_draft(compiled, item)

@@ -77,7 +77,7 @@ def describe_error(error: ErrorDetails, *, known_fields: Iterable[str] = ()) -> 
         return f"the required field '{name}' is missing"
     if kind == "extra_forbidden":
         hint = ""
-        close = difflib.get_close_matches(name, list(known_fields), n=1)
+        close = difflib.get_close_matches(name, [f for f in known_fields if f != name], n=1)
         if close:
             hint = f"; did you mean '{close[0]}'?"
         return f"'{name}' is not a known field{hint}"

@@ -4,7 +4,7 @@ A ruleset is compiled once (by the loader): each rule's patterns and phrase
 lists are built, its templates compiled, and every phrase list merged into one
 :class:`~sociopolicy.phrases.PhraseIndex`. Checking a text then only matches.
 
-How the report is assembled (also in ``docs/reports.md``):
+How the report is assembled (also in ``docs/api.md``):
 
 * violations are sorted by (target, start, rule id, end);
 * each warning or error contributes its rule's action; actions with the same

@@ -150,6 +150,13 @@ def _read_header(doc: YamlDocument) -> RulesetHeader:
         raise RulesetValidationError(issues) from None
 
 
+def _kinds_with_field(loc: list[str | int]) -> list[str]:
+    """Kinds that have the top-level rule field ``loc[0]`` (for a misplaced field)."""
+    if len(loc) != 1:
+        return []
+    return [name for name, model in KINDS.items() if loc[0] in model.model_fields]
+
+
 def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase | None:
     try:
         rule: RuleBase = RULE_ADAPTER.validate_python(raw.data)
@@ -162,10 +169,17 @@ def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase 
             if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
                 loc = ["kind"]
             fixed = {**error, "loc": tuple(loc)}
+            message = describe_error(fixed, known_fields=_KNOWN_FIELDS)  # type: ignore[arg-type]
+            owners = _kinds_with_field(loc)
+            if error["type"] == "extra_forbidden" and owners and kind in KINDS:
+                message = (
+                    f"'{loc[0]}' is not a field of a '{kind}' rule; "
+                    f"it belongs to kind {' and '.join(owners)}"
+                )
             issues.append(
                 Issue(
                     raw.locate(loc, key=error["type"] == "extra_forbidden"),
-                    describe_error(fixed, known_fields=_KNOWN_FIELDS),  # type: ignore[arg-type]
+                    message,
                     rule_id=raw.rule_id,
                     field=field_path(loc) or None,
                 )

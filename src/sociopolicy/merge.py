@@ -116,6 +116,11 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
     layer.sources.update(header.sources)
     issues: list[Issue] = []
     inherited = list(layer.rules)
+    disabled = {
+        rule_id: layer.rules[rule_id].defined_in
+        for rule_id in header.disable
+        if rule_id in layer.rules
+    }
     where: YamlPath
     for number, rule_id in enumerate(header.disable):
         where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
@@ -138,14 +143,16 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
             if rule_id not in header.disable:
                 issues.append(_unknown_rule(doc, where, rule_id, inherited, "overrides"))
             continue
-        if "id" in changes:
+        fixed = [name for name in ("id", "kind") if name in changes]
+        if fixed:
             issues.append(
                 issue(
                     doc,
-                    (*where, "id"),
-                    "an override cannot change a rule's id; disable the rule and add a new one",
+                    (*where, fixed[0]),
+                    f"an override cannot change a rule's {fixed[0]}; "
+                    "disable the rule and add a new one with a new id",
                     rule_id=rule_id,
-                    field="id",
+                    field=fixed[0],
                     key=True,
                 )
             )
@@ -164,13 +171,14 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
             continue
         given_id = data.get("id")
         rule_id = given_id if isinstance(given_id, str) else f"rules[{number}]"
-        if rule_id in layer.rules:
-            other = layer.rules[rule_id].defined_in
-            detail = (
-                "earlier in this file"
-                if other == doc.path
-                else f"in {other}; change it with 'overrides', or disable it and use a new id"
-            )
+        if rule_id in layer.rules or rule_id in disabled:
+            other = disabled[rule_id] if rule_id in disabled else layer.rules[rule_id].defined_in
+            if other == doc.path:
+                detail = "earlier in this file"
+            elif rule_id in disabled:
+                detail = f"in {other} (disabled here); give your rule a new id"
+            else:
+                detail = f"in {other}; change it with 'overrides', or disable it and use a new id"
             issues.append(
                 issue(
                     doc,

@@ -191,7 +191,9 @@ class PhraseIndex:
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
         if other_initial.children:
-            self._symbolic = re.compile("(?=(" + other_initial.pattern() + "))", re.IGNORECASE)
+            self._symbolic = re.compile(
+                r"(?<!\w)(?=(" + other_initial.pattern() + "))", re.IGNORECASE
+            )
 
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""

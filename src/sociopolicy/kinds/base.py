@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ RuleId = Annotated[
     StrictStr,
     Field(
         pattern=RULE_ID_PATTERN,
-        description="Stable id `category.name` in lower case with hyphens, e.g. `tone.shouting`.",
+        description="Stable id: dotted lower-case words with hyphens, by convention "
+        "`category.name`, e.g. `tone.shouting`.",
     ),
 ]
 
@@ -78,6 +80,17 @@ class When(BaseModel):
         default=None, description="Run only for these kinds of text."
     )
 
+    @model_validator(mode="after")
+    def _no_misspelt_conditions(self) -> When:
+        for fact in self.__pydantic_extra__ or {}:
+            close = difflib.get_close_matches(fact.lower(), ["platform", "kind"], n=1, cutoff=0.75)
+            if close:
+                raise ValueError(
+                    f"'{fact}' looks like a misspelling of '{close[0]}'; as written it would "
+                    "be read as a context fact and the rule would not run where you expect"
+                )
+        return self
+
     @property
     def facts(self) -> dict[str, tuple[ContextValue, ...]]:
         """The context-fact conditions, each as a tuple of accepted values."""
@@ -94,7 +107,7 @@ class When(BaseModel):
             return False
         for fact, accepted in self.facts.items():
             value = context.get(fact)
-            if value is None and False in accepted:
+            if value is None and any(a is False for a in accepted):
                 continue
             if not any(value == a and type(value) is type(a) for a in accepted):
                 return False
