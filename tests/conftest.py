@@ -8,11 +8,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _pytest.terminal import TerminalReporter
 from hypothesis import HealthCheck, settings
 
 from sociopolicy import Ruleset, load_ruleset, yamlsource
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+#: Lines of the corpus precision/recall report, set by tests/test_corpus.py.
+CORPUS_REPORT = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:
+    """Print the corpus figures after the test results."""
+    lines = config.stash.get(CORPUS_REPORT, None)
+    if lines:
+        terminalreporter.section("labelled corpora: precision and recall")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 REPO = Path(__file__).resolve().parents[1]
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -170,3 +170,26 @@ def test_docstring_example_holds() -> None:
     assert [(v.rule_id, v.excerpt, v.replacements) for v in report.violations] == [
         ("language.plain-words", "utilise", ("use",))
     ]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: check_many("abc"), "check_many takes a list"),
+        (
+            lambda: check_draft("hi", ruleset=5),
+            "ruleset must be a bundled name, a path or a Ruleset, not int",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: check_draft("hi", context={1: True}),
+            "invalid context: fact names must be text, not 1",
+        ),  # type: ignore[dict-item]
+        (
+            lambda: check_draft("hi", in_reply_to=5),
+            r"^invalid in_reply_to: expected text, got the number 5$",
+        ),  # type: ignore[arg-type]
+    ],
+)
+def test_api_misuse_is_explained(call: object, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        call()  # type: ignore[operator]

@@ -98,3 +98,24 @@ def test_undecodable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: sociopolicy" in capsys.readouterr().err
+
+
+def test_stdin_is_read_as_utf8_whatever_the_locale() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sociopolicy.cli", "check", "-"],
+        input=b"Caf\xe9 stupid\n",
+        capture_output=True,
+        check=False,
+        env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "PATH": ""},
+    )
+    assert result.returncode == 2
+    assert result.stderr == b"sociopolicy: error: <stdin>: not UTF-8 text (bad byte at offset 3)\n"
+    ok = subprocess.run(
+        [sys.executable, "-m", "sociopolicy.cli", "check", "-"],
+        input="Café stupid\n".encode(),
+        capture_output=True,
+        check=False,
+        env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "PATH": ""},
+    )
+    assert ok.returncode == 1
+    assert ok.stdout.startswith(b"<stdin>:1:6: error tone.insult")

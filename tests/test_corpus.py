@@ -9,7 +9,7 @@ prick, labour market, green waste, a street party, vote for a photo).
 An item ``{text, expect: [rule ids]}`` passes when exactly the expected rules
 fire. An item with ``known_miss: <why>`` records a case the rules get wrong
 today; it is an expected failure (and fails loudly once it starts passing).
-Run ``pytest tests/test_corpus.py -s`` to print the figures.
+The figures are printed in pytest's closing summary.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import pytest
 import yaml
 
 from sociopolicy import check_draft, load_ruleset
+
+from .conftest import CORPUS_REPORT
 
 FOLDER = Path(__file__).parent / "corpus"
 
@@ -66,9 +68,10 @@ def test_corpus_item(item: Item) -> None:
     assert _fired(item.text) == item.expect
 
 
-def test_report_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_precision_and_recall(request: pytest.FixtureRequest) -> None:
     ids = [rule.id for rule in load_ruleset().rules]
     exercised: set[str] = set()
+    lines: list[str] = []
     for corpus in sorted({i.corpus for i in ITEMS}):
         items = [i for i in ITEMS if i.corpus == corpus]
         counts = {rule_id: [0, 0, 0] for rule_id in ids}  # true pos, false pos, false neg
@@ -83,17 +86,17 @@ def test_report_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None
                     counts[rule_id][2] += 1
         clean = sum(1 for i in items if not i.expect)
         false_alarms = sum(1 for i in items if not i.expect and _fired(i.text))
-        with capsys.disabled():
-            print(
-                f"\n{corpus}: {len(items)} drafts, {clean} clean, {false_alarms} clean drafts flagged"
+        lines.append(
+            f"{corpus}: {len(items)} drafts, {clean} clean, {false_alarms} clean drafts flagged"
+        )
+        for rule_id, (tp, fp, fn) in counts.items():
+            precision = tp / (tp + fp) if tp + fp else float("nan")
+            recall = tp / (tp + fn) if tp + fn else float("nan")
+            lines.append(
+                f"  {rule_id:34s} tp={tp:3d} fp={fp:3d} fn={fn:3d} "
+                f"precision={precision:.2f} recall={recall:.2f}"
             )
-            for rule_id, (tp, fp, fn) in counts.items():
-                precision = tp / (tp + fp) if tp + fp else float("nan")
-                recall = tp / (tp + fn) if tp + fn else float("nan")
-                print(
-                    f"  {rule_id:34s} tp={tp:3d} fp={fp:3d} fn={fn:3d} "
-                    f"precision={precision:.2f} recall={recall:.2f}"
-                )
         exercised |= {rule_id for rule_id, (tp, _, _) in counts.items() if tp}
+    request.config.stash[CORPUS_REPORT] = lines  # printed in pytest's closing summary
     # Every rule of the default ruleset is caught at least once somewhere.
     assert exercised == set(ids)

@@ -288,3 +288,30 @@ def test_override_mistakes_are_explained(
     with pytest.raises(RulesetError, match=r"fork\.yaml:5:\d+: rule 'tone\.insult'") as caught:
         load_ruleset(fork)
     assert message in str(caught.value)
+
+
+def test_resolution_and_field_problems_are_reported_together(write_ruleset: WriteRuleset) -> None:
+    fork = write_ruleset(
+        "fork.yaml",
+        """
+        name: fork
+        version: "1"
+        extends: public-sector
+        disable: [tone.insults]
+        rules:
+          - id: tone.local
+            category: tone
+            kind: terms
+            trems: [numpty]
+            message: m
+            source: https://example.org
+            examples: {fail: ["[[numpty]]"], pass: ["friend"]}
+        """,
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(fork)
+    assert [(i.rule_id, i.field, i.location.line) for i in caught.value.issues] == [
+        ("tone.insults", "disable", 4),
+        ("tone.local", "trems", 9),
+    ]
+    assert str(caught.value).endswith("(and 1 more problem)")

@@ -268,3 +268,22 @@ def test_pattern_prefilter_skips_texts_without_its_words(write_ruleset: WriteRul
     assert [v.excerpt for v in report.violations] == ["Hurry up"]
     problems = {c.name: run_example(c) for c in example_cases(load_ruleset(path))}
     assert problems["kinds::tone.wrong-prefilter::fail-1"] == "did not fire but should have"
+
+
+def test_terms_written_with_capitals_keep_replacements_as_written(
+    write_ruleset: WriteRuleset,
+) -> None:
+    path = _rule(
+        write_ruleset,
+        """
+  - id: language.jargon
+    category: language
+    kind: substitution
+    swap: {DA: development application, utilise: use}
+    message: m
+    source: https://example.org
+    examples: {fail: ["your [[DA]]"], pass: ["your application"]}
+""",
+    )
+    report = check_draft("Lodge your DA. UTILISE it.", ruleset=path)
+    assert [v.replacements for v in report.violations] == [("development application",), ("USE",)]

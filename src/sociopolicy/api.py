@@ -29,6 +29,10 @@ _KEYWORD_DEFAULTS: dict[str, Any] = {
 
 
 def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
+    if not (ruleset is None or isinstance(ruleset, str | PathLike | Ruleset)):
+        raise UsageError(
+            f"ruleset must be a bundled name, a path or a Ruleset, not {type(ruleset).__name__}"
+        )
     loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
     compiled = loaded.compiled
     if not isinstance(compiled, CompiledRuleset):
@@ -41,13 +45,15 @@ def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
 def _usage_error(exc: ValidationError) -> UsageError:
     error = prune_errors(exc.errors())[0]
     loc = error["loc"]
+    if loc and loc[0] == "context" and len(loc) > 1 and "[key]" in loc:
+        return UsageError(f"invalid context: fact names must be text, not {loc[1]!r}")
     if loc and loc[0] == "context" and len(loc) > 1:
         return UsageError(
             f"invalid context fact '{loc[1]}': a value must be true or false, a number, "
             f"text or None, not {type(error.get('input')).__name__}"
         )
     where = field_path(loc) or "draft"
-    return UsageError(f"invalid {where}: {describe_error(error)}")
+    return UsageError(f"invalid {where}: {describe_error(error, for_yaml=False)}")
 
 
 _PLATFORM_NAMES = frozenset(PLATFORMS)
@@ -192,6 +198,8 @@ def check_many(
     carries its own fields. The ruleset and the keyword fields are checked
     when this is called; each draft as it is reached.
     """
+    if isinstance(drafts, str | Draft):
+        raise UsageError("check_many takes a list (or other iterable) of drafts, not one draft")
     compiled = _compiled(ruleset)
     fields = {
         "platform": platform,

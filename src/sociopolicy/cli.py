@@ -28,7 +28,7 @@ STDIN = "-"
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"sociopolicy: error: {message} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,11 +51,22 @@ def _parser() -> argparse.ArgumentParser:
         help="bundled ruleset name or path (default: public-sector)",
     )
     check.add_argument("--platform", "-p", choices=PLATFORMS, help="where the draft will appear")
-    check.add_argument("--kind", choices=("post", "reply"), default="post")
+    check.add_argument(
+        "--kind",
+        choices=("post", "reply"),
+        default="post",
+        help="a new post, or a reply to a comment (default: post)",
+    )
     check.add_argument(
         "--in-reply-to", metavar="FILE", help="file holding the comment that a reply answers"
     )
-    check.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "json"),
+        default="text",
+        help="text lines (default), or JSON with each report in full",
+    )
     check.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
@@ -66,14 +77,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(path: str) -> str:
-    if path == STDIN:
-        return sys.stdin.read()
+    """Read a draft as UTF-8, from a file or (for ``-``) standard input's bytes."""
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SociopolicyError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        raw = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
     except OSError as exc:
         raise SociopolicyError(f"{path}: cannot read the file: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SociopolicyError(
+            f"{_display(path)}: not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
 
 
 def _display(path: str) -> str:
@@ -120,6 +134,11 @@ def _check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # Never fail on a terminal that cannot show a character of a draft.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

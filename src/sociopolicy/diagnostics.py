@@ -66,8 +66,13 @@ def _show(value: Any) -> str:
     return f"'{text[:60]}...'" if len(text) > 60 else f"'{text}'"
 
 
-def describe_error(error: ErrorDetails, *, known_fields: Iterable[str] = ()) -> str:
-    """One sentence for one Pydantic error (without location)."""
+def describe_error(
+    error: ErrorDetails, *, known_fields: Iterable[str] = (), for_yaml: bool = True
+) -> str:
+    """One sentence for one Pydantic error (without location).
+
+    ``for_yaml`` adds advice for YAML authors (such as quoting a value).
+    """
     kind = error["type"]
     ctx = error.get("ctx", {}) or {}
     value = error.get("input")
@@ -82,7 +87,7 @@ def describe_error(error: ErrorDetails, *, known_fields: Iterable[str] = ()) -> 
             hint = f"; did you mean '{close[0]}'?"
         return f"'{name}' is not a known field{hint}"
     if kind in {"string_type", "str_type"}:
-        return f"expected text, got {_show(value)}; put it in quotes"
+        return f"expected text, got {_show(value)}" + ("; put it in quotes" if for_yaml else "")
     if kind == "bool_type":
         return f"expected true or false, got {_show(value)}"
     if kind in {"int_type", "float_type"}:

@@ -244,6 +244,8 @@ def _build(path: Path) -> tuple[Ruleset, list[Path]]:
             item = _compile_rule(rule, raw, layer, issues)
             if item is not None:
                 compiled.append(item)
+    if layer.problems:
+        raise RulesetResolutionError(layer.problems + issues)
     if issues:
         raise RulesetValidationError(issues)
     ruleset = Ruleset(

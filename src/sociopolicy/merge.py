@@ -73,6 +73,8 @@ class Layer:
     vars: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: Problems found while merging; reported together with validation problems.
+    problems: list[Issue] = field(default_factory=list)
 
 
 def issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
@@ -109,6 +111,7 @@ def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath
     layer.vars.update(parent.vars)
     layer.sources.update(parent.sources)
     layer.files.extend(f for f in parent.files if f not in layer.files)
+    layer.problems.extend(p for p in parent.problems if p not in layer.problems)
 
 
 def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
@@ -129,7 +132,7 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
                 issue(
                     doc,
                     where,
-                    "is both disabled and overridden; keep one",
+                    "this rule is both disabled and overridden; keep one of the two",
                     rule_id=rule_id,
                     field="disable",
                 )
@@ -190,8 +193,7 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
             )
             continue
         layer.rules[rule_id] = RawRule(rule_id, data, [Origin(doc, where)])
-    if issues:
-        raise RulesetResolutionError(issues)
+    layer.problems.extend(issues)
 
 
 def _unknown_rule(

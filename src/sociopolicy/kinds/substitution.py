@@ -34,7 +34,9 @@ class SubstitutionRule(RuleBase):
 
     ``swap`` maps each term to one replacement or a list of them (best first).
     Matching works as for ``terms``. Replacements follow the match's capitals
-    (``Utilise`` -> ``Use``) and, when the term matched an inflected form, the
+    (``Utilise`` -> ``Use``) when the term is written in lower case (a term
+    written with capitals, such as an acronym, keeps its replacement as
+    written) and, when the term matched an inflected form, the
     first word of the replacement is inflected the same way (``utilising`` ->
     ``using``). The message can use ``{{ match }}``, ``{{ term }}``,
     ``{{ replacement }}`` (the first) and ``{{ replacements }}`` (all).
@@ -113,8 +115,13 @@ class _SubstitutionMatcher(PhraseMatcher):
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         for hit in self.hits(text):
             matched = text.text[hit.start : hit.end]
+            # Capitals follow the text only for terms written in lower case: a
+            # term written with capitals ("DA") keeps its replacement as written.
+            follow_case = hit.entry.phrase == hit.entry.phrase.lower()
             replacements = tuple(
                 match_case(_inflect_first_word(r, hit.form), matched)
+                if follow_case
+                else _inflect_first_word(r, hit.form)
                 for r in self.replacements[hit.entry.index]
             )
             yield Finding(
