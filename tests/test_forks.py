@@ -262,7 +262,7 @@ def test_disabled_rule_id_cannot_be_reused(write_ruleset: WriteRuleset) -> None:
     )
     with pytest.raises(
         RulesetError,
-        match=r"fork.yaml:6:9: rule 'tone.insult', field 'id': this id is already defined in .*public-sector.yaml \(disabled here\); give your rule a new id",
+        match=r"fork.yaml:6:9: rule 'tone.insult', field 'id': this id is already defined in .*public-sector.yaml \(disabled\); give your rule a new id",
     ):
         load_ruleset(fork)
 
@@ -315,3 +315,34 @@ def test_resolution_and_field_problems_are_reported_together(write_ruleset: Writ
         ("tone.local", "trems", 9),
     ]
     assert str(caught.value).endswith("(and 1 more problem)")
+
+
+@pytest.mark.parametrize("order", [["a.yaml", "b.yaml"], ["b.yaml", "a.yaml"]])
+def test_diamond_keeps_a_disable_and_a_var_set_on_one_path(
+    write_ruleset: WriteRuleset, order: list[str]
+) -> None:
+    write_ruleset(
+        "a.yaml",
+        "name: a\nversion: '1'\nextends: public-sector\n"
+        "vars: {organisation: Alpha Council}\ndisable: [tone.insult]\n",
+    )
+    write_ruleset("b.yaml", "name: b\nversion: '1'\nextends: public-sector\n")
+    top = write_ruleset("top.yaml", f"name: top\nversion: '1'\nextends: {order}\n")
+    ruleset = load_ruleset(top)
+    assert "tone.insult" not in [rule.id for rule in ruleset.rules]
+    assert ruleset.vars["organisation"] == "Alpha Council"
+
+
+def test_diamond_later_change_wins_over_a_disable(write_ruleset: WriteRuleset) -> None:
+    write_ruleset(
+        "a.yaml", "name: a\nversion: '1'\nextends: public-sector\ndisable: [tone.insult]\n"
+    )
+    write_ruleset(
+        "b.yaml",
+        "name: b\nversion: '1'\nextends: public-sector\n"
+        "overrides: {tone.insult: {severity: warning}}\n",
+    )
+    top = write_ruleset("top.yaml", "name: top\nversion: '1'\nextends: [a.yaml, b.yaml]\n")
+    assert load_ruleset(top).rule("tone.insult").severity == "warning"
+    top = write_ruleset("top2.yaml", "name: top\nversion: '1'\nextends: [b.yaml, a.yaml]\n")
+    assert "tone.insult" not in [rule.id for rule in load_ruleset(top).rules]

@@ -63,7 +63,8 @@ _SIMPLE_CONTEXT_TYPES = (bool, int, float, str, type(None))
 def _is_plain(platform: Any, kind: Any, in_reply_to: Any, media: Any, context: Any) -> bool:
     """True if the keyword fields need no validation beyond these cheap checks."""
     return (
-        (platform is None or platform in _PLATFORM_NAMES)
+        (platform is None or (isinstance(platform, str) and platform in _PLATFORM_NAMES))
+        and isinstance(kind, str)
         and kind in ("post", "reply")
         and (in_reply_to is None or isinstance(in_reply_to, str))
         and not media

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ._version import __version__
 from .api import check_draft
-from .errors import SociopolicyError
+from .errors import SociopolicyError, one_line
 from .loader import load_ruleset
 from .models import PLATFORMS, SEVERITIES, Report
 
@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _check(args)
     except SociopolicyError as exc:
-        sys.stderr.write(f"sociopolicy: error: {exc}\n")
+        sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
         return 2
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130

@@ -22,10 +22,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .kinds import AnalysedText, Finding, Matcher, RuleBase, When
+from .kinds import ActionSpec, AnalysedText, CheckIncomplete, Finding, Matcher, RuleBase, When
 from .models import (
     DECISIONS,
     Action,
@@ -178,16 +178,49 @@ class CompiledRuleset:
         for item in rules:
             try:
                 findings = list(item.matcher.find(analysed))
+            except CheckIncomplete as exc:
+                fired.append(self._incomplete(item, str(exc), text, target))
+                continue
             except Exception:  # a bug in one rule must not stop the others
                 logger.exception(
                     "rule %s failed on a text of %d characters", item.rule.id, len(text)
                 )
+                fired.append(self._incomplete(item, "the check failed", text, target))
                 continue
             for finding in findings:
                 if lines is None:
                     lines = LineIndex(text)
                 fired.append(self._violation(item, finding, text, target, lines, shared))
         return fired
+
+    @staticmethod
+    def _incomplete(item: CompiledRule, reason: str, text: str, target: Target) -> _Fired:
+        """A rule that could not finish is reported, never silently dropped.
+
+        It becomes a violation at the start of the text asking for a review by
+        hand, so the report cannot say ``ok`` for a text that was not checked.
+        """
+        rule = item.rule
+        message = (
+            f"Rule {rule.id} could not be completed on this text ({reason}); "
+            "review the text by hand for what this rule looks for."
+        )
+        violation = Violation(
+            rule_id=rule.id,
+            category=rule.category,
+            severity="warning" if rule.severity == "suggestion" else rule.severity,
+            message=message,
+            target=target,
+            start=0,
+            end=min(1, len(text)),
+            line=1,
+            column=1,
+            excerpt=text[:1],
+            source=item.citation,
+            action="review",
+        )
+        spec = ActionSpec(kind="review")
+        return _Fired(violation, replace(item, rule=rule.model_copy(update={"action": spec})), {})
 
     @staticmethod
     def _violation(
@@ -272,7 +305,7 @@ class CompiledRuleset:
         for member in members:
             template = member.compiled.reply
             if template is not None:
-                values = {**member.values, "comment": comment}
+                values = {**member.values, "comment": comment or ""}
                 reply = _render(template, values, member.violation.rule_id)
                 break
         return Action(
@@ -288,6 +321,6 @@ class CompiledRuleset:
 def _render(template: Template, values: Mapping[str, Any], rule_id: str) -> str:
     try:
         return template.render(values)
-    except Exception:  # a template that fails on odd input must not stop the check
-        logger.warning("rule %s: template failed to render; showing it unrendered", rule_id)
-        return template.source
+    except Exception as exc:  # a template that fails on odd input must not stop the check
+        logger.warning("rule %s: template failed to render: %s", rule_id, exc)
+        return f"Rule {rule_id} fired, but its message could not be shown ({type(exc).__name__})."

@@ -29,6 +29,7 @@ __all__ = [
     "SociopolicyError",
     "SourceLocation",
     "UsageError",
+    "one_line",
 ]
 
 
@@ -70,6 +71,13 @@ class Issue:
 _E = TypeVar("_E", bound="RulesetError")
 
 
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters so a message stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 class SociopolicyError(Exception):
     """Root of every error that sociopolicy raises on purpose."""
 
@@ -93,7 +101,7 @@ class RulesetError(SociopolicyError):
         self.location: SourceLocation = first.location
         self.rule_id: str | None = first.rule_id
         self.field: str | None = first.field
-        text = str(first)
+        text = one_line(str(first))
         if len(self.issues) > 1:
             more = len(self.issues) - 1
             text += f" (and {more} more problem{'s' if more > 1 else ''})"

@@ -23,10 +23,19 @@ from .errors import (
     RulesetResolutionError,
     RulesetValidationError,
 )
-from .kinds import KINDS, RULE_ADAPTER, ActionSpec, Example, Examples, RuleBase, When
+from .kinds import (
+    KINDS,
+    RULE_ADAPTER,
+    ActionSpec,
+    Example,
+    Examples,
+    PatternRule,
+    RuleBase,
+    When,
+)
 from .merge import Layer, RawRule, apply_own, is_list, issue, merge_parent, suggest
-from .ruleset import Ruleset, RulesetHeader, Source
-from .templates import MESSAGE_NAMES, REPLY_NAMES, TemplateProblem, compile_template
+from .ruleset import Ruleset, RulesetHeader, Source, cite
+from .templates import COMMON_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
 __all__ = ["clear_cache", "load_ruleset", "resolve_reference"]
@@ -208,14 +217,18 @@ def _compile_rule(
     rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Issue]
 ) -> CompiledRule | None:
     templates = {}
+    names = COMMON_NAMES | type(rule).TEMPLATE_NAMES
+    groups = rule.group_names if isinstance(rule, PatternRule) else None
     for name, source, allowed, loc in (
-        ("message", rule.message, MESSAGE_NAMES, ["message"]),
-        ("reply", rule.action.reply, REPLY_NAMES, ["action", "reply"]),
+        ("message", rule.message, names, ["message"]),
+        ("reply", rule.action.reply, names | {"comment"}, ["action", "reply"]),
     ):
         if source is None:
             continue
         try:
-            templates[name] = compile_template(source, allowed=allowed, variables=layer.vars)
+            templates[name] = compile_template(
+                source, allowed=allowed, variables=layer.vars, groups=groups
+            )
         except TemplateProblem as exc:
             issues.append(Issue(raw.locate(loc), str(exc), rule_id=rule.id, field=field_path(loc)))
     if len(templates) != (1 if rule.action.reply is None else 2):
@@ -225,9 +238,7 @@ def _compile_rule(
         matcher=rule.matcher(),
         message=templates["message"],
         reply=templates.get("reply"),
-        citation="; ".join(
-            layer.sources[k].citation() if k in layer.sources else k for k in rule.source
-        ),
+        citation=cite(rule.source, layer.sources),
     )
 
 

@@ -4,9 +4,10 @@ How a fork is merged (also in ``docs/forking.md``):
 
 1. Parents named in ``extends`` are resolved first, in order. Their rules are
    combined in that order; ``vars`` and ``sources`` are combined key by key, a
-   later parent winning. A rule that reaches the file through two parents (a
-   diamond) is kept once; if only one path changed it, the changed version is
-   kept; if both changed it, the later parent's version wins.
+   later parent winning. Where the same rule or var reaches the file through
+   two parents (a diamond), a change made on one path (an override, a
+   ``disable``, a new var value) survives a path that did not touch it; if both
+   paths changed it, the later parent's version wins.
 2. The file's own ``vars`` and ``sources`` replace inherited ones key by key.
 3. ``disable`` removes inherited rules.
 4. ``overrides`` replaces fields of inherited rules. Each field given replaces
@@ -70,7 +71,11 @@ class Layer:
     """The resolved content of one file together with everything it extends."""
 
     rules: dict[str, RawRule] = field(default_factory=dict)
+    #: Ids of inherited rules switched off, with the file that defines each.
+    disabled: dict[str, str] = field(default_factory=dict)
     vars: dict[str, Any] = field(default_factory=dict)
+    #: For each var, the file that set it and the files whose values it replaced.
+    var_origins: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     #: Problems found while merging; reported together with validation problems.
@@ -91,8 +96,24 @@ def is_list(doc: YamlDocument) -> bool:
     return isinstance(doc.data, dict) and isinstance(doc.data.get("extends"), list)
 
 
+def _newer(incoming: tuple[str, frozenset[str]], existing: tuple[str, frozenset[str]]) -> bool:
+    """Whether a value set in ``incoming[0]`` should replace one set in ``existing[0]``.
+
+    A value that replaced the other (directly or through its parents) is newer;
+    between unrelated values the later parent wins.
+    """
+    return not (incoming[0] == existing[0] or incoming[0] in existing[1])
+
+
 def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath) -> None:
+    for rule_id, defined_in in parent.disabled.items():
+        layer.rules.pop(rule_id, None)  # a later parent's disable wins
+        layer.disabled[rule_id] = defined_in
     for rule_id, raw in parent.rules.items():
+        if rule_id in layer.disabled and raw.defined_in == layer.disabled[rule_id]:
+            if len(raw.origins) == 1:
+                continue  # unchanged in this parent: it stays disabled
+            del layer.disabled[rule_id]  # changed in a later parent: that version wins
         existing = layer.rules.get(rule_id)
         if existing is None:
             layer.rules[rule_id] = raw
@@ -108,22 +129,27 @@ def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath
             layer.rules[rule_id] = raw  # the later parent's change wins, as for vars
             continue
         raise RulesetResolutionError(issue(doc, where, message, rule_id=rule_id, field="extends"))
-    layer.vars.update(parent.vars)
+    for name, value in parent.vars.items():
+        origin = parent.var_origins[name]
+        if name not in layer.vars or _newer(origin, layer.var_origins[name]):
+            layer.vars[name] = value
+            layer.var_origins[name] = origin
     layer.sources.update(parent.sources)
     layer.files.extend(f for f in parent.files if f not in layer.files)
     layer.problems.extend(p for p in parent.problems if p not in layer.problems)
 
 
 def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
-    layer.vars.update(header.vars)
+    for name, value in header.vars.items():
+        replaced: frozenset[str] = frozenset()
+        if name in layer.var_origins:
+            previous, earlier = layer.var_origins[name]
+            replaced = earlier | {previous}
+        layer.vars[name] = value
+        layer.var_origins[name] = (doc.path, replaced)
     layer.sources.update(header.sources)
     issues: list[Issue] = []
     inherited = list(layer.rules)
-    disabled = {
-        rule_id: layer.rules[rule_id].defined_in
-        for rule_id in header.disable
-        if rule_id in layer.rules
-    }
     where: YamlPath
     for number, rule_id in enumerate(header.disable):
         where = ("disable", number) if isinstance(doc.data.get("disable"), list) else ("disable",)
@@ -137,7 +163,9 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
                     field="disable",
                 )
             )
-        elif layer.rules.pop(rule_id, None) is None:
+        elif rule_id in layer.rules:
+            layer.disabled[rule_id] = layer.rules.pop(rule_id).defined_in
+        else:
             issues.append(_unknown_rule(doc, where, rule_id, inherited, "disable"))
     for rule_id, changes in header.overrides.items():
         where = ("overrides", rule_id)
@@ -174,12 +202,13 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
             continue
         given_id = data.get("id")
         rule_id = given_id if isinstance(given_id, str) else f"rules[{number}]"
-        if rule_id in layer.rules or rule_id in disabled:
-            other = disabled[rule_id] if rule_id in disabled else layer.rules[rule_id].defined_in
+        if rule_id in layer.rules or rule_id in layer.disabled:
+            disabled = rule_id in layer.disabled
+            other = layer.disabled[rule_id] if disabled else layer.rules[rule_id].defined_in
             if other == doc.path:
                 detail = "earlier in this file"
-            elif rule_id in disabled:
-                detail = f"in {other} (disabled here); give your rule a new id"
+            elif disabled:
+                detail = f"in {other} (disabled); give your rule a new id"
             else:
                 detail = f"in {other}; change it with 'overrides', or disable it and use a new id"
             issues.append(

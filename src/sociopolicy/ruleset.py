@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from .kinds import Rule, RuleBase
 from .kinds.base import RuleId
 
-__all__ = ["RULESET_NAME_PATTERN", "Ruleset", "RulesetHeader", "Source"]
+__all__ = ["RULESET_NAME_PATTERN", "Ruleset", "RulesetHeader", "Source", "cite"]
 
 RULESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 

@@ -15,14 +15,17 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["MESSAGE_NAMES", "REPLY_NAMES", "Template", "TemplateProblem", "compile_template"]
+__all__ = ["COMMON_NAMES", "Template", "TemplateProblem", "compile_template"]
 
-#: Names a rule message may use.
-MESSAGE_NAMES = frozenset(
-    {"match", "term", "replacement", "replacements", "groups", "vars", "rule", "platform", "kind"}
-)
-#: Names a suggested reply may use (the same, plus the comment being answered).
-REPLY_NAMES = MESSAGE_NAMES | {"comment"}
+#: Names every rule message may use; each kind adds its own (``term``, ``groups``...)
+#: and suggested replies add ``comment``.
+COMMON_NAMES = frozenset({"match", "vars", "rule", "platform", "kind"})
+
+
+def _finalize(value: Any) -> Any:
+    """Show a missing value (``None``) as nothing rather than the word None."""
+    return "" if value is None else value
+
 
 _ENVIRONMENT = ImmutableSandboxedEnvironment(
     undefined=jinja2.StrictUndefined,
@@ -30,6 +33,7 @@ _ENVIRONMENT = ImmutableSandboxedEnvironment(
     keep_trailing_newline=False,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_finalize,
 )
 
 
@@ -51,10 +55,11 @@ class Template:
         return self._template.render(values).strip()
 
 
-def _vars_used(tree: nodes.Template) -> Iterable[str]:
+def _keys_used(tree: nodes.Template, name: str) -> Iterable[str]:
+    """Attribute or constant keys looked up on the top-level ``name``."""
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         target = getattr(node, "node", None)
-        if not (isinstance(target, nodes.Name) and target.name == "vars"):
+        if not (isinstance(target, nodes.Name) and target.name == name):
             continue
         if isinstance(node, nodes.Getattr):
             yield node.attr
@@ -65,7 +70,11 @@ def _vars_used(tree: nodes.Template) -> Iterable[str]:
 
 
 def compile_template(
-    source: str, *, allowed: frozenset[str], variables: Iterable[str] = ()
+    source: str,
+    *,
+    allowed: frozenset[str],
+    variables: Iterable[str] = (),
+    groups: Iterable[str] | None = None,
 ) -> Template:
     """Compile ``source`` and check every name it uses.
 
@@ -73,6 +82,7 @@ def compile_template(
         source: the template text.
         allowed: the top-level names the template may use.
         variables: the names defined under ``vars`` in the ruleset.
+        groups: the named groups of a pattern rule, if the template can use ``groups``.
 
     Raises:
         TemplateProblem: the template has a syntax error, or uses an unknown name.
@@ -89,11 +99,18 @@ def compile_template(
         raise TemplateProblem(
             f"the template uses '{unknown[0]}', which is not defined; it can use {names}"
         )
-    known_vars = set(variables)
-    missing = sorted(set(_vars_used(tree)) - known_vars)
+    missing = sorted(set(_keys_used(tree, "vars")) - set(variables))
     if missing:
         raise TemplateProblem(
             f"the template uses 'vars.{missing[0]}', but the ruleset defines no var "
             f"'{missing[0]}'; add it under 'vars'"
         )
+    if groups is not None:
+        missing = sorted(set(_keys_used(tree, "groups")) - set(groups))
+        if missing:
+            named = ", ".join(sorted(groups)) or "none"
+            raise TemplateProblem(
+                f"the template uses 'groups.{missing[0]}', but the pattern has no group "
+                f"named '{missing[0]}' (named groups: {named})"
+            )
     return Template(source, _ENVIRONMENT.from_string(tree))

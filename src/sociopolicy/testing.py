@@ -4,7 +4,9 @@ Each rule carries ``examples.fail`` (texts it must fire on) and
 ``examples.pass`` (texts it must not fire on). A fail example may mark the
 expected spans with ``[[...]]``: the rule must then report exactly those spans.
 
-An example is checked with that rule alone, as the fork has changed it. Where
+An example is checked with that rule alone, as the fork has changed it, and
+the rule's message and suggested reply are rendered for each fail example so
+that a template mistake shows up here rather than in a report. Where
 an example gives no platform, kind or context, the first value allowed by the
 rule's ``when`` and ``applies_to`` is used, so a plain string is enough.
 """
@@ -89,6 +91,15 @@ def run_example(case: ExampleCase) -> str | None:
         return f"fired on {shown} but should not have" if spans else None
     if not spans:
         return "did not fire but should have"
+    for item in fired:
+        templates = [("message", item.compiled.message), ("reply", item.compiled.reply)]
+        for name, template in templates:
+            if template is None:
+                continue
+            try:
+                template.render({**item.values, "comment": case.example.plain})
+            except Exception as exc:
+                return f"fired, but its {name} template failed: {exc}"
     wanted = sorted(set(case.example.spans))
     if wanted and spans != wanted:
         expected = ", ".join(repr(text[s:e]) for s, e in wanted)

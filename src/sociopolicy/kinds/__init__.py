@@ -13,7 +13,17 @@ from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
-from .base import ActionSpec, AnalysedText, Example, Examples, Finding, Matcher, RuleBase, When
+from .base import (
+    ActionSpec,
+    AnalysedText,
+    CheckIncomplete,
+    Example,
+    Examples,
+    Finding,
+    Matcher,
+    RuleBase,
+    When,
+)
 from .pattern import PatternRule
 from .substitution import SubstitutionRule
 from .terms import TermsRule
@@ -23,6 +33,7 @@ __all__ = [
     "RULE_ADAPTER",
     "ActionSpec",
     "AnalysedText",
+    "CheckIncomplete",
     "Example",
     "Examples",
     "Finding",

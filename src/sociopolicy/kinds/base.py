@@ -27,6 +27,7 @@ __all__ = [
     "ActionSpec",
     "AnalysedText",
     "AppliesTo",
+    "CheckIncomplete",
     "Example",
     "Examples",
     "Finding",
@@ -231,6 +232,8 @@ class RuleBase(_Strict):
     """Fields every rule has. Each kind adds its own fields and a :meth:`find`."""
 
     KIND_SUMMARY: ClassVar[str] = ""
+    #: Names this kind's findings add to the message template (besides the common ones).
+    TEMPLATE_NAMES: ClassVar[frozenset[str]] = frozenset()
 
     id: RuleId
     category: Category = Field(description="One of the ten fixed categories.")
@@ -261,6 +264,10 @@ class RuleBase(_Strict):
     def matcher(self) -> Matcher:
         """Compile the rule's check into a :class:`Matcher`. Kinds override this."""
         raise NotImplementedError  # pragma: no cover
+
+
+class CheckIncomplete(Exception):
+    """Raised by a matcher that cannot finish on a text (for example, a time limit)."""
 
 
 class Matcher(Protocol):

@@ -11,14 +11,16 @@ from pydantic import Field, StrictBool, StrictStr, field_validator
 
 from ..phrases import PhraseSet
 from ._phrasing import compile_phrases
-from .base import AnalysedText, Finding, RuleBase
+from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
 
 __all__ = ["MATCH_TIMEOUT_SECONDS", "PatternRule"]
 
 logger = logging.getLogger(__name__)
 
-#: A pattern that runs longer than this on one text is stopped (and logged).
+#: A pattern is stopped after this long on a text, plus MATCH_SECONDS_PER_MB per
+#: megabyte of text; the rule is then reported as not completed.
 MATCH_TIMEOUT_SECONDS = 0.25
+MATCH_SECONDS_PER_MB = 2.0
 
 
 def _flags(ignore_case: bool) -> int:
@@ -41,6 +43,12 @@ class PatternRule(RuleBase):
     """
 
     KIND_SUMMARY = "A regular expression, for what word lists cannot express."
+    TEMPLATE_NAMES = frozenset({"groups"})
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """The named groups of the pattern."""
+        return tuple(regex.compile(self.pattern, _flags(self.ignore_case)).groupindex)
 
     kind: Literal["pattern"]
     pattern: StrictStr = Field(min_length=1, description="The regular expression.")
@@ -83,22 +91,21 @@ class _PatternMatcher:
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         if self.prefilter is not None and not text.hits(self.prefilter):
             return
+        limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
         try:
             # Most texts have no match: one search answers that more cheaply
             # than starting an iterator.
-            first = self.regex.search(text.text, timeout=MATCH_TIMEOUT_SECONDS)
+            first = self.regex.search(text.text, timeout=limit)
             if first is None:
                 return
-            matches = list(
-                self.regex.finditer(text.text, first.start(), timeout=MATCH_TIMEOUT_SECONDS)
-            )
+            matches = list(self.regex.finditer(text.text, first.start(), timeout=limit))
         except TimeoutError:
             logger.warning(
                 "rule %s: pattern timed out on a text of %d characters",
                 self.rule_id,
                 len(text.text),
             )
-            return
+            raise CheckIncomplete(f"the pattern ran longer than {limit:.2f} s") from None
         shields = text.hits(self.exceptions) if self.exceptions and matches else []
         for match in matches:
             start, end = match.span()

@@ -43,6 +43,7 @@ class SubstitutionRule(RuleBase):
     """
 
     KIND_SUMMARY = "A word or phrase with a preferred replacement."
+    TEMPLATE_NAMES = frozenset({"term", "replacement", "replacements"})
 
     kind: Literal["substitution"]
     # ignore_case and inflect come first: the check of `swap` reads them.

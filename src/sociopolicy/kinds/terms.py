@@ -23,6 +23,7 @@ class TermsRule(RuleBase):
     """
 
     KIND_SUMMARY = "Words and phrases that should not appear."
+    TEMPLATE_NAMES = frozenset({"term"})
 
     kind: Literal["terms"]
     terms: tuple[StrictStr, ...] = Field(min_length=1, description="Words or phrases to report.")
