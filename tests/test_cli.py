@@ -54,7 +54,7 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["check", str(draft), "--format", "json", "--platform", "x"]) == 1
     (item,) = json.loads(capsys.readouterr().out)
     assert item["path"] == str(draft)
-    assert item["report"]["decision"] == "review"
+    assert item["report"]["decision"] == "revise"
     assert item["report"]["violations"][0]["rule_id"] == "neutrality.voting-instruction"
 
 
