@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sociopolicy import check_draft, load_ruleset
+from sociopolicy._common import duration_seconds
 from sociopolicy.kinds import KINDS, Rule
 from sociopolicy.testing import example_cases, run_example
 from sociopolicy.text import inflect, match_case, starts_sentence
@@ -287,3 +288,17 @@ def test_terms_written_with_capitals_keep_replacements_as_written(
     )
     report = check_draft("Lodge your DA. UTILISE it.", ruleset=path)
     assert [v.replacements for v in report.violations] == [("development application",), ("USE",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("PT1H", 3600), ("P2D", 172_800), ("P1DT12H", 129_600), ("PT90M", 5400), ("P1W", 604_800)],
+)
+def test_durations(text: str, seconds: int) -> None:
+    assert duration_seconds(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "1 hour", "PT1.5H", "P1H"])
+def test_not_durations(text: str) -> None:
+    with pytest.raises(ValueError, match="not an ISO 8601 duration"):
+        duration_seconds(text)

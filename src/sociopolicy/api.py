@@ -35,7 +35,7 @@ def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
         )
     loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
     compiled = loaded.compiled
-    if not isinstance(compiled, CompiledRuleset):
+    if not isinstance(compiled, CompiledRuleset) or compiled.owner() is not loaded:
         raise UsageError(
             "this Ruleset was not made by load_ruleset(); load it with load_ruleset(path)"
         )

@@ -20,11 +20,12 @@ How the report is assembled (also in ``docs/api.md``):
 from __future__ import annotations
 
 import logging
-import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ._common import duration_seconds
 from .kinds import ActionSpec, AnalysedText, CheckIncomplete, Finding, Matcher, RuleBase, When
 from .models import (
     DECISIONS,
@@ -39,6 +40,9 @@ from .models import (
 from .phrases import PhraseIndex
 from .templates import Template
 from .text import LineIndex
+
+if TYPE_CHECKING:
+    from .ruleset import Ruleset
 
 __all__ = ["ACTION_ORDER", "DECISION_OF", "CompiledRule", "CompiledRuleset"]
 
@@ -66,8 +70,6 @@ DECISION_OF: dict[ActionKind, Decision] = {
 }
 _DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
-_DURATION_PART = re.compile(r"(\d+)([YMWDHS])")
-_SECONDS = {"Y": 31_536_000, "W": 604_800, "D": 86_400, "H": 3_600, "S": 1}
 _MESSAGE_CACHE_SIZE = 4096
 
 
@@ -120,24 +122,15 @@ class _Fired:
     values: Mapping[str, Any]
 
 
-def _duration_seconds(duration: str) -> int:
-    """Approximate length of an ISO 8601 duration, for choosing the shortest."""
-    date_part, _, time_part = duration.partition("T")
-    total = 0
-    for amount, unit in _DURATION_PART.findall(date_part):
-        total += int(amount) * (2_592_000 if unit == "M" else _SECONDS[unit])
-    for amount, unit in _DURATION_PART.findall(time_part):
-        total += int(amount) * (60 if unit == "M" else _SECONDS[unit])
-    return total
-
-
 class CompiledRuleset:
     """The executable form of a :class:`~sociopolicy.Ruleset`."""
 
     def __init__(
-        self, ref: str, rules: Sequence[CompiledRule], variables: Mapping[str, Any]
+        self, owner: Ruleset, rules: Sequence[CompiledRule], variables: Mapping[str, Any]
     ) -> None:
-        self.ref = ref
+        self.ref = owner.ref
+        #: The Ruleset this was compiled for; a copy of it is not accepted.
+        self.owner = weakref.ref(owner)
         self.rules = tuple(rules)
         self.vars = dict(variables)
         self.index = PhraseIndex([s for item in self.rules for s in item.matcher.phrase_sets])
@@ -300,7 +293,7 @@ class CompiledRuleset:
         durations = [
             m.compiled.rule.action.within for m in members if m.compiled.rule.action.within
         ]
-        within = min(durations, key=_duration_seconds) if durations else None
+        within = min(durations, key=duration_seconds) if durations else None
         reply = None
         for member in members:
             template = member.compiled.reply

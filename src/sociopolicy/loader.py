@@ -7,8 +7,8 @@ ruleset named by name is read once per process.
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -90,12 +90,16 @@ class _Resolver:
     """Resolves one ruleset file and its ``extends`` chain into a :class:`Layer`."""
 
     def __init__(self) -> None:
-        self.files: list[Path] = []
+        #: Each file read, with its modification time and size taken *before*
+        #: reading, so an edit made while loading is noticed on the next use.
+        self.stamps: list[Stamp] = []
         self.top: RulesetHeader | None = None
 
     def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> Layer:
+        stamp = _stamp_of(os.path.abspath(path))
         doc = load_yaml(path)
-        self.files.append(path)
+        if stamp is not None:
+            self.stamps.append(stamp)
         header = _read_header(doc)
         if not stack:
             self.top = header
@@ -242,7 +246,7 @@ def _compile_rule(
     )
 
 
-def _build(path: Path) -> tuple[Ruleset, list[Path]]:
+def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
     resolver = _Resolver()
     layer = resolver.resolve(path)
     header = resolver.top
@@ -270,41 +274,43 @@ def _build(path: Path) -> tuple[Ruleset, list[Path]]:
         rules=tuple(item.rule for item in compiled),
         files=tuple(layer.files),
     )
-    ruleset._compiled = CompiledRuleset(ruleset.ref, compiled, layer.vars)
-    return ruleset, resolver.files
+    ruleset._compiled = CompiledRuleset(ruleset, compiled, layer.vars)
+    return ruleset, resolver.stamps
+
+
+Stamp = tuple[str, int, int]
+
+
+def _stamp_of(path: str) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (path, info.st_mtime_ns, info.st_size)
 
 
 class _Cache:
-    """Loaded rulesets by file, reloaded when any file in the chain changes."""
+    """Loaded rulesets by file, reloaded when any file in the chain changes.
+
+    A file counts as changed when its modification time or size differs (as for
+    ``make``); the check costs one ``stat`` per file in the chain.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[Path, tuple[tuple[tuple[str, int, int], ...], Ruleset]] = {}
+        self._entries: dict[str, tuple[tuple[Stamp, ...], Ruleset]] = {}
         #: Bundled rulesets by name: they ship with the package and do not change.
         self.bundled: dict[str, Ruleset] = {}
 
-    @staticmethod
-    def _stamp(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...] | None:
-        stamps = []
-        for file in files:
-            try:
-                info = file.stat()
-            except OSError:
-                return None
-            stamps.append((str(file), info.st_mtime_ns, info.st_size))
-        return tuple(stamps)
-
     def get(self, path: Path) -> Ruleset:
-        key = path.resolve()
+        key = os.path.abspath(path)
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and self._stamp([Path(f) for f, _, _ in entry[0]]) == entry[0]:
+        if entry is not None and all(_stamp_of(s[0]) == s for s in entry[0]):
             return entry[1]
-        ruleset, files = _build(path)
-        stamp = self._stamp(files)
-        if stamp is not None:
-            with self._lock:
-                self._entries[key] = (stamp, ruleset)
+        ruleset, stamps = _build(path)
+        with self._lock:
+            self._entries[key] = (tuple(stamps), ruleset)
         return ruleset
 
     def clear(self) -> None:

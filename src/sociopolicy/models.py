@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import Field, StrictBool, StrictStr, model_validator
+
+from ._common import StrictModel
 
 __all__ = [
     "ACTION_KINDS",
@@ -62,11 +64,7 @@ DECISIONS: tuple[Decision, ...] = get_args(Decision)
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Media(_Frozen):
+class Media(StrictModel):
     """An image, GIF, video or audio clip attached to a draft."""
 
     type: Literal["image", "gif", "video", "audio"] = Field(description="What the attachment is.")
@@ -78,7 +76,7 @@ class Media(_Frozen):
     )
 
 
-class Draft(_Frozen):
+class Draft(StrictModel):
     """A post or reply to check, with everything a rule may look at."""
 
     text: str = Field(description="The text of the post or reply.")
@@ -96,7 +94,7 @@ class Draft(_Frozen):
     )
 
 
-class Action(_Frozen):
+class Action(StrictModel):
     """Something a person should do because rules fired."""
 
     kind: ActionKind
@@ -111,7 +109,7 @@ class Action(_Frozen):
     )
 
 
-class Violation(_Frozen):
+class Violation(StrictModel):
     """One rule that fired, with the exact span it fired on."""
 
     rule_id: str
@@ -131,7 +129,7 @@ class Violation(_Frozen):
     action: ActionKind = Field(description="What the rule asks for.")
 
 
-class Report(_Frozen):
+class Report(StrictModel):
     """The result of checking one draft, reply or comment."""
 
     violations: tuple[Violation, ...] = ()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictStr
 
+from ._common import StrictModel, one_or_many
 from .kinds import Rule, RuleBase
 from .kinds.base import RuleId
 
@@ -15,15 +16,7 @@ __all__ = ["RULESET_NAME_PATTERN", "Ruleset", "RulesetHeader", "Source", "cite"]
 RULESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
 
-def _as_tuple(value: Any) -> Any:
-    return (value,) if isinstance(value, str) else value
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Source(_Strict):
+class Source(StrictModel):
     """A document that rules cite."""
 
     title: StrictStr = Field(min_length=1, description="Title of the document or page.")
@@ -43,7 +36,7 @@ class Source(_Strict):
         return text
 
 
-class RulesetHeader(_Strict):
+class RulesetHeader(StrictModel):
     """The top level of one ruleset file. ``rules`` are validated one by one."""
 
     name: StrictStr = Field(
@@ -58,7 +51,7 @@ class RulesetHeader(_Strict):
     locale: StrictStr = Field(
         default="en", pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", description="e.g. en-AU."
     )
-    extends: Annotated[tuple[StrictStr, ...], BeforeValidator(_as_tuple)] = Field(
+    extends: Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many)] = Field(
         default=(), description="Bundled ruleset names or relative paths to build on."
     )
     vars: dict[StrictStr, Any] = Field(
@@ -67,7 +60,7 @@ class RulesetHeader(_Strict):
     sources: dict[StrictStr, Source] = Field(
         default_factory=dict, description="Documents cited by rules' `source`, by key."
     )
-    disable: Annotated[tuple[RuleId, ...], BeforeValidator(_as_tuple)] = Field(
+    disable: Annotated[tuple[RuleId, ...], BeforeValidator(one_or_many)] = Field(
         default=(), description="Ids of inherited rules to switch off."
     )
     overrides: dict[RuleId, dict[StrictStr, Any]] = Field(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._common import StrictModel, is_duration, one_or_many
 from ..models import ActionKind, Category, ContextValue, Platform, Severity
 from ..phrases import Hit, PhraseSet
 from ..text import parse_marked
@@ -38,10 +38,6 @@ __all__ = [
 
 AppliesTo = Literal["post", "reply", "comment"]
 RULE_ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
-_DURATION = re.compile(
-    r"^P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$"
-)
-
 RuleId = Annotated[
     StrictStr,
     Field(
@@ -50,17 +46,6 @@ RuleId = Annotated[
         "`category.name`, e.g. `tone.shouting`.",
     ),
 ]
-
-
-def _as_tuple(value: Any) -> Any:
-    """Let a single value stand for a list of one."""
-    if value is None or isinstance(value, list | tuple):
-        return value
-    return (value,)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class When(BaseModel):
@@ -74,10 +59,10 @@ class When(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
     __pydantic_extra__: dict[str, ContextValue | tuple[ContextValue, ...]] = Field(init=False)
 
-    platform: Annotated[tuple[Platform, ...] | None, BeforeValidator(_as_tuple)] = Field(
+    platform: Annotated[tuple[Platform, ...] | None, BeforeValidator(one_or_many)] = Field(
         default=None, description="Run only for these platforms."
     )
-    kind: Annotated[tuple[AppliesTo, ...] | None, BeforeValidator(_as_tuple)] = Field(
+    kind: Annotated[tuple[AppliesTo, ...] | None, BeforeValidator(one_or_many)] = Field(
         default=None, description="Run only for these kinds of text."
     )
 
@@ -106,7 +91,8 @@ class When(BaseModel):
             return False
         if self.kind is not None and kind not in self.kind:
             return False
-        for fact, accepted in self.facts.items():
+        for fact, condition in (self.__pydantic_extra__ or {}).items():
+            accepted = condition if isinstance(condition, tuple) else (condition,)
             value = context.get(fact)
             if value is None and any(a is False for a in accepted):
                 continue
@@ -115,7 +101,7 @@ class When(BaseModel):
         return True
 
 
-class ActionSpec(_Strict):
+class ActionSpec(StrictModel):
     """What a rule asks a person to do when it fires."""
 
     kind: ActionKind = Field(description="The action.")
@@ -137,14 +123,14 @@ class ActionSpec(_Strict):
     @field_validator("within")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
-        if value is not None and not _DURATION.match(value):
+        if value is not None and not is_duration(value):
             raise ValueError(
                 f"'{value}' is not an ISO 8601 duration; write e.g. PT1H (one hour) or P2D"
             )
         return value
 
 
-class Example(_Strict):
+class Example(StrictModel):
     """A text a rule must fire on (``fail``) or stay silent on (``pass``).
 
     In a ``fail`` example, ``[[...]]`` marks the span the rule must report.
@@ -177,7 +163,7 @@ class Example(_Strict):
         return parse_marked(self.text)[1]
 
 
-class Examples(_Strict):
+class Examples(StrictModel):
     """Texts that document a rule and test it."""
 
     fail: Annotated[tuple[Example, ...], Field(min_length=1)] = Field(
@@ -228,7 +214,7 @@ class Finding(NamedTuple):
     values: Mapping[str, Any] = _NO_VALUES  # extra template values
 
 
-class RuleBase(_Strict):
+class RuleBase(StrictModel):
     """Fields every rule has. Each kind adds its own fields and a :meth:`find`."""
 
     KIND_SUMMARY: ClassVar[str] = ""
@@ -243,7 +229,7 @@ class RuleBase(_Strict):
         min_length=1,
         description="Jinja2 template shown to the writer, e.g. \"Use '{{ replacement }}'.\"",
     )
-    applies_to: Annotated[tuple[AppliesTo, ...], BeforeValidator(_as_tuple)] = Field(
+    applies_to: Annotated[tuple[AppliesTo, ...], BeforeValidator(one_or_many)] = Field(
         default=("post", "reply"),
         min_length=1,
         description="What the rule reads: `post`, `reply` and/or `comment` (incoming).",
@@ -254,7 +240,7 @@ class RuleBase(_Strict):
         description="What to do when it fires: a word (`revise`) or a mapping with `to`, "
         "`within` and `reply`.",
     )
-    source: Annotated[tuple[StrictStr, ...], BeforeValidator(_as_tuple)] = Field(
+    source: Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many)] = Field(
         min_length=1,
         description="Keys of the ruleset's `sources`, or URLs, that the rule is based on.",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
 )
 
+from .._common import one_or_many
 from ..phrases import PhraseSet
 from ..text import Form, inflect, match_case
 from ._phrasing import PhraseMatcher
@@ -22,11 +23,7 @@ from .base import AnalysedText, Finding, RuleBase
 __all__ = ["SubstitutionRule"]
 
 
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-Replacements = Annotated[tuple[StrictStr, ...], BeforeValidator(_as_list), Field(min_length=1)]
+Replacements = Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many), Field(min_length=1)]
 
 
 class SubstitutionRule(RuleBase):
