@@ -126,15 +126,15 @@ def test_non_string_draft() -> None:
         check_draft(42)  # type: ignore[arg-type]
 
 
-def test_check_many_compiles_once_and_keeps_order() -> None:
+def test_check_many_keeps_order_and_per_draft_fields() -> None:
     texts: list[str | Draft] = ["stupid", "fine", Draft(text="utilise", kind="reply")]
     reports = list(check_many(texts, platform="x"))
     assert [[v.excerpt for v in r.violations] for r in reports] == [["stupid"], [], ["utilise"]]
 
 
 def test_triage_runs_only_comment_rules() -> None:
-    # The default ruleset has no comment rules yet: an abusive comment is not
-    # checked against the rules meant for our own drafts.
+    # Rules for our own drafts never run on an incoming comment (the default
+    # ruleset's comment rules come with comment triage).
     report = triage("You stupid idiots")
     assert report.violations == ()
     assert report.ruleset == "public-sector@0.1.0"

@@ -144,3 +144,8 @@ def test_a_megabyte_of_text() -> None:
     assert len(report.violations) == 25_000
     last = report.violations[-1]
     assert (last.line, text[last.start : last.end]) == (25_000, "stupid")
+
+
+def test_a_lone_carriage_return_ends_a_line() -> None:
+    (violation,) = check_draft("Hi\rthat is stupid").violations
+    assert (violation.line, violation.column) == (2, 9)

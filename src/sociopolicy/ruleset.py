@@ -70,12 +70,6 @@ class RulesetHeader(StrictModel):
     rules: list[Any] = Field(default_factory=list, description="This file's own rules.")
 
 
-class RulesetFile(RulesetHeader):
-    """The whole file format, rules included (used for the JSON Schema)."""
-
-    rules: list[Rule] = Field(default_factory=list, description="This file's own rules.")
-
-
 class Ruleset(BaseModel):
     """A ruleset ready to use: inheritance resolved, rules validated and compiled.
 

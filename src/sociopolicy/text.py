@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Literal
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
 APOSTROPHES = "'\u2019\u02bc"
 Form = Literal["base", "s", "ed", "ing"]
 _VOWELS = frozenset("aeiou")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Common irregular verbs likely to appear as plain-language replacements:
 # base -> (-s form, past, -ing form).
@@ -54,13 +56,16 @@ _IRREGULAR: dict[str, tuple[str, str, str]] = {
 class LineIndex:
     """Turns 0-based character offsets into 1-based (line, column) pairs.
 
-    Lines end at ``\\n``; a ``\\r`` before it belongs to the line it ends.
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (as editors count them).
     Columns count code points, so they agree with Python string offsets.
     """
 
     __slots__ = ("_starts",)
 
     def __init__(self, text: str) -> None:
+        if "\r" in text:
+            self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+            return
         starts = [0]
         find = text.find
         position = find("\n")
