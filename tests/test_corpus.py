@@ -28,6 +28,27 @@ from .conftest import CORPUS_REPORT
 
 FOLDER = Path(__file__).parent / "corpus"
 
+# The rules each corpus was labelled for; rules added later are left out of
+# its comparison until it is labelled for them too.
+_FIRST_RULES = frozenset(
+    {
+        "language.plain-words",
+        "language.profanity",
+        "language.mild-profanity",
+        "tone.insult",
+        "tone.formal-register",
+        "neutrality.voting-instruction",
+        "neutrality.party-mention",
+        "conduct.embargo-marker",
+        "conduct.security-classification",
+    }
+)
+LABELLED_FOR = {
+    "drafts": _FIRST_RULES | {"tone.dismissive-command"},
+    "independent": _FIRST_RULES | {"tone.dismissive-command"},
+    "heldout": _FIRST_RULES | {"tone.dismissive-command"},
+}
+
 
 class Item(NamedTuple):
     corpus: str
@@ -52,8 +73,9 @@ def _load() -> list[Item]:
 ITEMS = _load()
 
 
-def _fired(text: str) -> frozenset[str]:
-    return frozenset(v.rule_id for v in check_draft(text).violations)
+def _fired(item: Item) -> frozenset[str]:
+    labelled = LABELLED_FOR[item.corpus]
+    return frozenset(v.rule_id for v in check_draft(item.text).violations) & labelled
 
 
 @pytest.mark.parametrize(
@@ -67,18 +89,18 @@ def _fired(text: str) -> frozenset[str]:
     ids=[f"{i.corpus}-{i.number}" for i in ITEMS],
 )
 def test_corpus_item(item: Item) -> None:
-    assert _fired(item.text) == item.expect
+    assert _fired(item) == item.expect
 
 
 def test_report_precision_and_recall(request: pytest.FixtureRequest) -> None:
-    ids = [rule.id for rule in load_ruleset().rules]
     exercised: set[str] = set()
     lines: list[str] = []
     for corpus in sorted({i.corpus for i in ITEMS}):
+        ids = [rule.id for rule in load_ruleset().rules if rule.id in LABELLED_FOR[corpus]]
         items = [i for i in ITEMS if i.corpus == corpus]
         counts = {rule_id: [0, 0, 0] for rule_id in ids}  # true pos, false pos, false neg
         for item in items:
-            fired = _fired(item.text)
+            fired = _fired(item)
             for rule_id in ids:
                 if rule_id in fired and rule_id in item.expect:
                     counts[rule_id][0] += 1
@@ -87,7 +109,7 @@ def test_report_precision_and_recall(request: pytest.FixtureRequest) -> None:
                 elif rule_id in item.expect:
                     counts[rule_id][2] += 1
         clean = sum(1 for i in items if not i.expect)
-        false_alarms = sum(1 for i in items if not i.expect and _fired(i.text))
+        false_alarms = sum(1 for i in items if not i.expect and _fired(i))
         lines.append(
             f"{corpus}: {len(items)} drafts, {clean} clean, {false_alarms} clean drafts flagged"
         )
@@ -100,5 +122,5 @@ def test_report_precision_and_recall(request: pytest.FixtureRequest) -> None:
             )
         exercised |= {rule_id for rule_id, (tp, _, _) in counts.items() if tp}
     request.config.stash[CORPUS_REPORT] = lines  # printed in pytest's closing summary
-    # Every rule of the default ruleset is caught at least once somewhere.
-    assert exercised == set(ids)
+    # Every rule a corpus was labelled for is caught at least once somewhere.
+    assert exercised == set().union(*LABELLED_FOR.values())

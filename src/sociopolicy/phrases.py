@@ -21,6 +21,7 @@ Matching rules, documented for ruleset authors in ``docs/ruleset-format.md``:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -212,15 +213,38 @@ class PhraseIndex:
         return found
 
     def _candidates(self, text: str) -> list[int]:
-        """Offsets of words where some phrase may start."""
-        singles, pairs, pair_starts = self._singles, self._pairs, self._pair_starts
+        """Offsets of words where some phrase may start (unordered, possibly repeated)."""
         lowered = text.lower()
-        same_length = len(lowered) == len(text)
+        if len(lowered) != len(text):
+            return self._candidates_by_word(text)
+        # In C: the text's words, and which phrase openings occur among them.
+        words = _WORD.findall(lowered)
+        present = set(self._singles.intersection(words))
+        present.update(first for first, _ in self._pairs.intersection(itertools.pairwise(words)))
+        if not present:
+            return []
+        # Then find just those words, as whole words, with str.find.
+        starts: list[int] = []
+        for word in present:
+            size = len(word)
+            position = lowered.find(word)
+            while position != -1:
+                end = position + size
+                if (position == 0 or not _is_word_char(lowered[position - 1])) and (
+                    end == len(lowered) or not _is_word_char(lowered[end])
+                ):
+                    starts.append(position)
+                position = lowered.find(word, position + 1)
+        return starts
+
+    def _candidates_by_word(self, text: str) -> list[int]:
+        """The same, word by word, for texts whose lower-case form changes length."""
+        singles, pairs, pair_starts = self._singles, self._pairs, self._pair_starts
         starts: list[int] = []
         previous: str | None = None
         previous_start = -1
-        for found in _WORD.finditer(lowered if same_length else text):
-            word = found.group() if same_length else found.group().lower()
+        for found in _WORD.finditer(text):
+            word = found.group().lower()
             if (
                 previous is not None
                 and (previous, word) in pairs

@@ -15,6 +15,7 @@ __all__ = [
     "looks_like_name",
     "match_case",
     "parse_marked",
+    "sentences",
     "starts_sentence",
 ]
 
@@ -78,6 +79,75 @@ class LineIndex:
         """Return the (line, column) of ``offset``, both 1-based."""
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+
+# A sentence ends at ., !, ? or … followed by a space or the end, or at a line break.
+_TERMINATORS_NO_BREAK = ".!?\u2026"
+_TERMINATORS = _TERMINATORS_NO_BREAK + "\n"
+_CLOSERS = "\"'\u2019\u201d)]"
+
+
+_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(]))(?:Dr|Mr|Mrs|Ms|Mx|Prof|Cr|Cllr|Hon|St|Rd|Ave|No|vs|etc|approx|e\.g|i\.e)\.\Z",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the sentences in ``text``, blanks trimmed.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` followed by a space or the
+    end of the text, or at a line break (posts often use line breaks instead
+    of full stops); a full stop after a common abbreviation ("Dr.", "e.g.")
+    does not end one. Empty pieces are left out.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in _sentence_ends(text):
+        _add_trimmed(text, start, end, spans)
+        start = end
+    _add_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end, in order (found with ``str.find``)."""
+    marks: list[int] = []
+    for char in _TERMINATORS:
+        position = text.find(char)
+        while position != -1:
+            marks.append(position)
+            position = text.find(char, position + 1)
+    if not marks:
+        return marks
+    marks.sort()
+    ends: list[int] = []
+    length = len(text)
+    for position in marks:
+        if text[position] == "\n":
+            ends.append(position + 1)
+            continue
+        end = position + 1
+        if end < length and text[end] in _TERMINATORS_NO_BREAK:
+            continue  # a run such as "?!" or "...": its last mark decides
+        while end < length and text[end] in _CLOSERS:
+            end += 1
+        if end < length and not text[end].isspace():
+            continue  # "3.5", "example.gov.au"
+        if text[position] == "." and _ABBREVIATION.search(text, max(0, position - 8), position + 1):
+            continue  # "Dr. Smith", "e.g. this"
+        if not ends or ends[-1] != end:
+            ends.append(end)
+    return ends
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
 
 
 def inflect(word: str, form: Form) -> str:

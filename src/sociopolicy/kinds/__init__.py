@@ -24,7 +24,12 @@ from .base import (
     RuleBase,
     When,
 )
+from .lexicon import LexiconRule
+from .links import LinksRule
 from .pattern import PatternRule
+from .punctuation import PunctuationRule
+from .readability import ReadabilityRule
+from .shouting import ShoutingRule
 from .substitution import SubstitutionRule
 from .terms import TermsRule
 
@@ -33,14 +38,20 @@ __all__ = [
     "RULE_ADAPTER",
     "ActionSpec",
     "AnalysedText",
+    "AnyRule",
     "CheckIncomplete",
     "Example",
     "Examples",
     "Finding",
+    "LexiconRule",
+    "LinksRule",
     "Matcher",
     "PatternRule",
+    "PunctuationRule",
+    "ReadabilityRule",
     "Rule",
     "RuleBase",
+    "ShoutingRule",
     "SubstitutionRule",
     "TermsRule",
     "When",
@@ -51,9 +62,24 @@ KINDS: dict[str, type[RuleBase]] = {
     "terms": TermsRule,
     "substitution": SubstitutionRule,
     "pattern": PatternRule,
+    "shouting": ShoutingRule,
+    "punctuation": PunctuationRule,
+    "links": LinksRule,
+    "lexicon": LexiconRule,
+    "readability": ReadabilityRule,
 }
 
-Rule = Annotated[TermsRule | SubstitutionRule | PatternRule, Field(discriminator="kind")]
+AnyRule = (
+    TermsRule
+    | SubstitutionRule
+    | PatternRule
+    | ShoutingRule
+    | PunctuationRule
+    | LinksRule
+    | LexiconRule
+    | ReadabilityRule
+)
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
 
 #: Validates one rule mapping into the right kind's model.
-RULE_ADAPTER: TypeAdapter[TermsRule | SubstitutionRule | PatternRule] = TypeAdapter(Rule)
+RULE_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(Rule)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -182,12 +182,17 @@ class Examples(StrictModel):
         return value
 
 
+_MISSING = object()
+T = TypeVar("T")
+
+
 @dataclass
 class AnalysedText:
     """A text being checked, with per-text caches that rules share."""
 
     text: str
     _hits: dict[int, list[Hit]] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
 
     def hits(self, phrases: PhraseSet) -> list[Hit]:
         """Occurrences of a phrase set (filled in bulk by the engine, or found now)."""
@@ -196,6 +201,13 @@ class AnalysedText:
         if found is None:
             found = self._hits[key] = phrases.find(self.text)
         return found
+
+    def memo(self, key: str, compute: Callable[[str], T]) -> T:
+        """``compute(text)``, worked out once per text and shared between rules."""
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = compute(self.text)
+        return found  # type: ignore[no-any-return]
 
     def remember_all(self, set_ids: Sequence[int], hits: Sequence[list[Hit]]) -> None:
         """Store the hits of a merged scan: ``hits[i]`` for the set with id ``set_ids[i]``."""

@@ -1,0 +1,104 @@
+"""``punctuation``: repeated marks, text emoticons and symbol art."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, StrictBool, StrictStr
+
+from ..phrases import PhraseSet
+from .base import AnalysedText, Finding, RuleBase
+
+__all__ = ["DEFAULT_EMOTICONS", "PunctuationRule"]
+
+#: Text emoticons screen readers read out character by character.
+DEFAULT_EMOTICONS: tuple[str, ...] = (
+    ":-)", ":)", ":-(", ":(", ";-)", ";)", ":-D", ":D", ":-P", ":P", ":p", ":-p",
+    ":-O", ":O", ":o", ":-/", ":/", ":'(", ":-|", ":|", "xD", "XD", "<3", "</3",
+    "^_^", "^^", "o_O", "O_o", "-_-", "T_T", "=)", "=(", "8-)", "B-)",
+    "¯\\_(ツ)_/¯", "(╯°□°)╯︵ ┻━┻", "\u0295\u2022\u1d25\u2022\u0294", "(•_•)", "( ͡° ͜ʖ ͡°)",
+)  # fmt: skip
+
+# Runs of two or more "!" or "?" (including "?!" and "‽" clusters).
+_REPEATED = re.compile(r"[!?\u203d\u2047-\u2049]{2,}|\u203d")
+# A symbol repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
+_SYMBOL = r"[-=*~_#+.<>|/\\^]"
+
+
+class PunctuationRule(RuleBase):
+    """Reports punctuation that reads badly aloud or looks like shouting.
+
+    Each check is off unless the rule switches it on, so one rule can be a
+    warning and another a suggestion:
+
+    * ``repeated: true`` reports runs of ``!`` and ``?`` ("!!!", "?!?", "‽"),
+      suggesting a single mark;
+    * ``emoticons: true`` reports text emoticons such as ``:-)`` and
+      ``¯\\_(ツ)_/¯`` (the list is ``emoticon_list``), which screen readers
+      read out symbol by symbol;
+    * ``symbol_run`` reports the same symbol repeated that many times or more
+      ("-----", "*****"), as used for lines and arrows.
+
+    The message can use ``{{ match }}`` and ``{{ what }}`` (``repeated marks``,
+    ``emoticon`` or ``symbol run``).
+    """
+
+    KIND_SUMMARY = "Repeated !/?, text emoticons and symbol art."
+    TEMPLATE_NAMES = frozenset({"what"})
+
+    kind: Literal["punctuation"]
+    repeated: StrictBool = Field(default=False, description="Report runs of ! and ?.")
+    emoticons: StrictBool = Field(default=False, description="Report text emoticons.")
+    emoticon_list: tuple[StrictStr, ...] = Field(
+        default=DEFAULT_EMOTICONS, min_length=1, description="The emoticons to report."
+    )
+    symbol_run: int | None = Field(
+        default=None, ge=2, description="Report a symbol repeated this many times or more."
+    )
+
+    def matcher(self) -> _PunctuationMatcher:
+        return _PunctuationMatcher(self)
+
+
+class _PunctuationMatcher:
+    __slots__ = ("emoticons", "phrase_sets", "repeated", "symbol_runs", "symbols")
+
+    def __init__(self, rule: PunctuationRule) -> None:
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.repeated = rule.repeated
+        self.emoticons: re.Pattern[str] | None = None
+        # A cheap test that rules out most texts before the symbol regex runs.
+        self.symbol_runs: tuple[str, ...] = ()
+        if rule.symbol_run is not None:
+            self.symbol_runs = tuple(c * rule.symbol_run for c in "-=*~_#+.<>|/\\^")
+        if rule.emoticons:
+            options = sorted(set(rule.emoticon_list), key=len, reverse=True)
+            # Only as a whole token: "10:30)" or "a:b" are not emoticons. The
+            # check on the character before comes after each emoticon's first
+            # character, so the regex engine can skip ahead to likely starts.
+            alternatives = "|".join(
+                re.escape(e[0]) + r"(?<![^\s(\[].)" + re.escape(e[1:]) for e in options
+            )
+            self.emoticons = re.compile(rf"(?:{alternatives})(?=$|[\s.,!?)\]])")
+        self.symbols = (
+            re.compile(rf"({_SYMBOL})\1{{{rule.symbol_run - 1},}}")
+            if rule.symbol_run is not None
+            else None
+        )
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        body = text.text
+        if self.repeated and ("!" in body or "?" in body or "\u203d" in body):
+            for m in _REPEATED.finditer(body):
+                mark = "?" if "?" in m.group() or "\u203d" in m.group() else "!"
+                yield Finding(
+                    m.start(), m.end(), replacements=(mark,), values={"what": "repeated marks"}
+                )
+        if self.emoticons is not None:
+            for m in self.emoticons.finditer(body):
+                yield Finding(m.start(), m.end(), values={"what": "emoticon"})
+        if self.symbols is not None and any(run in body for run in self.symbol_runs):
+            for m in self.symbols.finditer(body):
+                yield Finding(m.start(), m.end(), values={"what": "symbol run"})

@@ -1,0 +1,145 @@
+"""``shouting``: words in capitals, which read as shouting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+import regex
+from pydantic import Field, StrictStr
+
+from ..phrases import PhraseSet
+from ..text import starts_sentence
+from .base import AnalysedText, Finding, RuleBase
+
+__all__ = ["ShoutingRule"]
+
+# A word: letters and digits, joined by hyphens or apostrophes ("COVID-19", "DON'T").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+# A word with no lower-case letter: capitals, digits, inner hyphens or apostrophes.
+_CAPITAL_WORD = regex.compile(
+    r"(?<![\p{L}\p{N}])[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+)
+_TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
+# Between the words of one run: spaces and light punctuation, no sentence end.
+_RUN_GAP = re.compile(r"[\s,;:&/()\"'\u2019\u201c\u201d\-]*")
+
+
+class ShoutingRule(RuleBase):
+    """Reports words written in capitals, which read as shouting.
+
+    A word counts when it has at least two letters, all of them capitals, and
+    is not in ``allow``. Short words in capitals are usually acronyms (NSW,
+    SES), so a single word is reported only if it has at least ``min_letters``
+    letters, and words with digits (COVID-19) never count alone; but
+    ``min_run`` capitalised words in a row are reported whatever their length
+    ("DO NOT ENTER"). When at least ``max_ratio`` of a text's words of
+    ``min_letters`` letters or more are in capitals, the whole text is reported
+    once instead. The suggested replacement is the span in lower case (sentence
+    case at the start of a sentence), keeping allowed words as they are. The
+    message can use ``{{ match }}`` and ``{{ words }}`` (how many words).
+    """
+
+    KIND_SUMMARY = "Words in capitals, by length, run and share of the text."
+    TEMPLATE_NAMES = frozenset({"words"})
+
+    kind: Literal["shouting"]
+    min_letters: int = Field(
+        default=5, ge=2, description="Letters a single word in capitals needs to count."
+    )
+    min_run: int = Field(
+        default=3, ge=2, description="Capitalised words in a row that count whatever their length."
+    )
+    max_ratio: float | None = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Share of long words in capitals above which the whole text is reported.",
+    )
+    min_words: int = Field(
+        default=6, ge=1, description="Long words a text needs before max_ratio applies."
+    )
+    allow: tuple[StrictStr, ...] = Field(
+        default=(), description="Words that may be written in capitals (acronyms, names)."
+    )
+
+    def matcher(self) -> _ShoutingMatcher:
+        return _ShoutingMatcher(self)
+
+
+class _ShoutingMatcher:
+    __slots__ = (
+        "allow",
+        "long_word",
+        "max_ratio",
+        "min_letters",
+        "min_run",
+        "min_words",
+        "phrase_sets",
+    )
+
+    def __init__(self, rule: ShoutingRule) -> None:
+        self.allow = frozenset(word.upper() for word in rule.allow)
+        self.min_letters = rule.min_letters
+        self.min_run = rule.min_run
+        self.max_ratio = rule.max_ratio
+        self.min_words = rule.min_words
+        self.long_word = regex.compile(rf"\p{{L}}{{{rule.min_letters},}}")
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        body = text.text
+        if _TWO_CAPITALS.search(body) is None:
+            return  # no word in capitals at all: the usual case
+        words = [
+            (m.start(), m.end(), m.group())
+            for m in _CAPITAL_WORD.finditer(body)
+            if m.group().upper() not in self.allow and _letters(m.group()) >= 2
+        ]
+        if not words:
+            return
+        long_capital = {
+            i
+            for i, (_, _, word) in enumerate(words)
+            if _letters(word) >= self.min_letters and not _has_digit(word)
+        }
+        if self.max_ratio is not None and long_capital:
+            long_words = len(self.long_word.findall(body))
+            if long_words >= self.min_words and len(long_capital) >= self.max_ratio * long_words:
+                yield self._finding(body, words[0][0], words[-1][1], len(words))
+                return
+        for start, end, count in self._runs(body, words, long_capital):
+            yield self._finding(body, start, end, count)
+
+    def _runs(
+        self, body: str, words: list[tuple[int, int, str]], long_capital: set[int]
+    ) -> Iterator[tuple[int, int, int]]:
+        """Runs of capitalised words; a run is kept if long enough or holding a long word."""
+        i = 0
+        while i < len(words):
+            j = i
+            while j + 1 < len(words) and _RUN_GAP.fullmatch(body, words[j][1], words[j + 1][0]):
+                j += 1
+            count = j - i + 1
+            if count >= self.min_run or any(k in long_capital for k in range(i, j + 1)):
+                yield words[i][0], words[j][1], count
+            i = j + 1
+
+    def _finding(self, body: str, start: int, end: int, count: int) -> Finding:
+        span = body[start:end]
+        lowered = _WORD.sub(
+            lambda m: m.group() if m.group().upper() in self.allow else m.group().lower(), span
+        )
+        if starts_sentence(body, start):
+            lowered = lowered[:1].upper() + lowered[1:]
+        replacements = (lowered,) if lowered != span else ()
+        return Finding(start, end, replacements=replacements, values={"words": count})
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+def _letters(word: str) -> int:
+    return sum(1 for c in word if c.isalpha())
