@@ -1,0 +1,169 @@
+"""The shouting, punctuation, links, lexicon and readability kinds."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sociopolicy import Report, RulesetError, check_draft, load_ruleset
+from sociopolicy.kinds.readability import flesch_kincaid_grade, syllables
+
+from .conftest import WriteRuleset
+
+
+def _ruleset(write_ruleset: WriteRuleset, rule: str) -> Path:
+    body = textwrap.dedent(rule).strip()
+    if "message:" not in body:
+        body += "\nmessage: m"
+    return write_ruleset(
+        "r.yaml",
+        'name: r\nversion: "1"\nrules:\n  - id: tone.x\n    category: tone\n'
+        "    source: https://example.org\n"
+        '    examples: {fail: ["[[x]]"], pass: ["y"]}\n' + textwrap.indent(body, "    ") + "\n",
+    )
+
+
+def _found(report: Report) -> list[tuple[str, tuple[str, ...]]]:
+    return [(v.excerpt, v.replacements) for v in report.violations]
+
+
+def test_shouting_words_runs_and_allowlist(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(write_ruleset, "kind: shouting\nmin_letters: 5\nmin_run: 3\nallow: [NSW, SES]")
+    text = "NSW SES crews are OUT. Please do NOT go. DO NOT ENTER the area. Call 000."
+    # "OUT" and "NOT" alone are too short to count; three words in a row do.
+    assert _found(check_draft(text, ruleset=path)) == [("DO NOT ENTER", ("Do not enter",))]
+
+
+def test_shouting_ratio_reports_the_whole_text_once(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(write_ruleset, "kind: shouting\nmax_ratio: 0.5\nmin_words: 4\nallow: [NSW]")
+    text = "ATTENTION RESIDENTS: STREET CLOSED TOMORROW near the NSW office"
+    (violation,) = check_draft(text, ruleset=path).violations
+    assert violation.excerpt == "ATTENTION RESIDENTS: STREET CLOSED TOMORROW"
+    assert violation.replacements == ("Attention residents: street closed tomorrow",)
+
+
+def test_shouting_ignores_acronyms_digits_and_short_words(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(write_ruleset, "kind: shouting")
+    text = "The ATO, the NDIS and COVID-19 clinics are open. OK?"
+    assert check_draft(text, ruleset=path).violations == ()
+
+
+def test_punctuation_checks_switch_on_one_by_one(write_ruleset: WriteRuleset) -> None:
+    text = "Open now!!! Really?! Thanks :-) see 10:30) ----- end"
+    only_repeated = _ruleset(write_ruleset, "kind: punctuation\nrepeated: true")
+    assert _found(check_draft(text, ruleset=only_repeated)) == [("!!!", ("!",)), ("?!", ("?",))]
+    only_symbols = _ruleset(write_ruleset, "kind: punctuation\nemoticons: true\nsymbol_run: 4")
+    assert _found(check_draft(text, ruleset=only_symbols)) == [(":-)", ()), ("-----", ())]
+
+
+def test_punctuation_needs_at_least_one_check(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(write_ruleset, "kind: punctuation")
+    assert check_draft("Hi!!!", ruleset=path).violations == ()
+
+
+def test_links_checks(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: links
+        generic_text: [click here]
+        shorteners: [bit.ly]
+        require_https: true
+        allowed_domains: [example.gov.au]
+        """,
+    )
+    text = (
+        "Click here: https://www.example.gov.au/a or http://example.gov.au/b, "
+        "https://bit.ly/xyz and https://evil.example.com/c. Details here: www.example.gov.au"
+    )
+    found = [(v.excerpt, v.replacements) for v in check_draft(text, ruleset=path).violations]
+    assert found == [
+        ("Click here", ()),
+        ("http://example.gov.au/b", ("https://example.gov.au/b",)),
+        ("https://bit.ly/xyz", ()),
+        ("https://evil.example.com/c", ()),
+        ("here", ()),
+    ]
+
+
+def test_links_reject_a_path_as_a_domain(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(write_ruleset, "kind: links\nshorteners: [https://bit.ly/]")
+    with pytest.raises(RulesetError, match="is not a domain name such as 'bit.ly'"):
+        load_ruleset(path)
+
+
+def test_lexicon_scores_per_sentence_with_weights(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: lexicon
+        threshold: 2
+        lexicon: {obviously: 1.5, clearly: 1, "thank you": -1}
+        message: "{{ score }} {{ phrases | join('+') }}"
+        """,
+    )
+    text = "Obviously, clearly wrong. Obviously right. Obviously clearly fine, thank you."
+    report = check_draft(text, ruleset=path)
+    assert [(v.excerpt, v.message) for v in report.violations] == [
+        ("Obviously, clearly wrong.", "2.5 obviously+clearly")
+    ]
+
+
+def test_lexicon_draft_scope(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset, "kind: lexicon\nthreshold: 2\nscope: draft\nlexicon: {frankly: 1}"
+    )
+    (violation,) = check_draft("Frankly no. Frankly  ", ruleset=path).violations
+    assert violation.excerpt == "Frankly no. Frankly"
+
+
+@pytest.mark.parametrize(
+    ("word", "count"),
+    [("cat", 1), ("table", 2), ("service", 2), ("closed", 1), ("library", 3), ("beautiful", 3)],
+)
+def test_syllables(word: str, count: int) -> None:
+    assert syllables(word) == count
+
+
+def test_flesch_kincaid_formula() -> None:
+    assert flesch_kincaid_grade(100, 5, 150) == pytest.approx(0.39 * 20 + 11.8 * 1.5 - 15.59)
+
+
+def test_readability_grade_and_sentence_length(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: readability
+        max_grade: 8
+        min_words: 10
+        max_sentence_words: 12
+        message: "{{ grade }}/{{ target }}/{{ words }}"
+        """,
+    )
+    hard = (
+        "Comprehensive infrastructure modernisation necessitates intergovernmental "
+        "collaboration regarding environmental sustainability considerations. "
+        "See https://www.example.gov.au/very/long/address/with/many/parts #hashtag"
+    )
+    (grade,) = check_draft(hard, ruleset=path).violations
+    value, target, words = grade.message.split("/")
+    assert float(value) > 20  # eleven very long words in one sentence
+    assert (target, words) == ("8.0", "11")  # the address and hashtag are not words
+    assert grade.excerpt.startswith("Comprehensive") and grade.excerpt.endswith("See")
+
+    long_sentence = (
+        "We will open the new library on the corner of King and Queen streets next month. Bye."
+    )
+    (length,) = check_draft(long_sentence, ruleset=path).violations
+    assert length.message == "/12/16"  # sixteen words; the grade itself is fine
+    assert length.excerpt.endswith("next month.")
+
+    short = "The pool is open. Bring a hat."
+    assert check_draft(short, ruleset=path).violations == ()
+
+
+def test_readability_needs_a_setting(write_ruleset: WriteRuleset) -> None:
+    with pytest.raises(RulesetError, match="set max_grade, max_sentence_words, or both"):
+        load_ruleset(_ruleset(write_ruleset, "kind: readability"))
