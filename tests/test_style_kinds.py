@@ -90,7 +90,7 @@ def test_links_checks(write_ruleset: WriteRuleset) -> None:
 
 def test_links_reject_a_path_as_a_domain(write_ruleset: WriteRuleset) -> None:
     path = _ruleset(write_ruleset, "kind: links\nshorteners: [https://bit.ly/]")
-    with pytest.raises(RulesetError, match="is not a domain name such as 'bit.ly'"):
+    with pytest.raises(RulesetError, match=r"is not a domain name such as 'bit\.ly'"):
         load_ruleset(path)
 
 
@@ -151,7 +151,8 @@ def test_readability_grade_and_sentence_length(write_ruleset: WriteRuleset) -> N
     value, target, words = grade.message.split("/")
     assert float(value) > 20  # eleven very long words in one sentence
     assert (target, words) == ("8.0", "11")  # the address and hashtag are not words
-    assert grade.excerpt.startswith("Comprehensive") and grade.excerpt.endswith("See")
+    assert grade.excerpt.startswith("Comprehensive")
+    assert grade.excerpt.endswith("See")
 
     long_sentence = (
         "We will open the new library on the corner of King and Queen streets next month. Bye."
