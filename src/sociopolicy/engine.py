@@ -169,6 +169,9 @@ class CompiledRuleset:
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
         for item in rules:
+            required = item.matcher.required
+            if required is not None and not analysed.hits(required):
+                continue  # cannot fire without those words
             try:
                 findings = list(item.matcher.find(analysed))
             except CheckIncomplete as exc:

@@ -21,7 +21,7 @@ def compile_phrases(
 class PhraseMatcher:
     """Finds a rule's phrases, leaving out those inside one of its exceptions."""
 
-    __slots__ = ("exceptions", "phrase_sets", "phrases", "skip_names")
+    __slots__ = ("exceptions", "phrase_sets", "phrases", "required", "skip_names")
 
     def __init__(
         self,
@@ -34,6 +34,7 @@ class PhraseMatcher:
     ) -> None:
         self.skip_names = skip_names
         self.phrases = PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect)
+        self.required: PhraseSet | None = self.phrases
         self.exceptions = compile_phrases(exceptions, ignore_case=ignore_case, inflect=inflect)
         extra = (self.exceptions,) if self.exceptions else ()
         self.phrase_sets: tuple[PhraseSet, ...] = (self.phrases, *extra)

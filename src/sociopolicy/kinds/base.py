@@ -272,10 +272,14 @@ class Matcher(Protocol):
     """A rule's compiled check. Built once per ruleset; ``find`` runs per text.
 
     ``phrase_sets`` lists the phrase lists the matcher reads through
-    :meth:`AnalysedText.hits`, so the engine can scan them all in one pass.
+    :meth:`AnalysedText.hits`, so the engine can scan them all in one pass;
+    ``required`` lets it skip matchers that cannot fire on a text.
     """
 
     phrase_sets: tuple[PhraseSet, ...]
+    #: A phrase set without whose hits ``find`` reports nothing; the engine
+    #: then skips the matcher for a text (None: always run it).
+    required: PhraseSet | None
 
     def find(self, text: AnalysedText) -> Iterable[Finding]:
         """The spans the rule fires on, in any order."""

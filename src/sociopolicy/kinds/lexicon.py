@@ -46,7 +46,7 @@ class LexiconRule(RuleBase):
 
 
 class _LexiconMatcher:
-    __slots__ = ("phrase_sets", "phrases", "scope", "threshold", "weights")
+    __slots__ = ("phrase_sets", "phrases", "required", "scope", "threshold", "weights")
 
     def __init__(self, rule: LexiconRule) -> None:
         self.phrases = PhraseSet(list(rule.lexicon), ignore_case=True, inflect=rule.inflect)
@@ -54,6 +54,7 @@ class _LexiconMatcher:
         self.threshold = rule.threshold
         self.scope = rule.scope
         self.phrase_sets: tuple[PhraseSet, ...] = (self.phrases,)
+        self.required: PhraseSet | None = self.phrases
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         found = text.hits(self.phrases)

@@ -90,13 +90,22 @@ class LinksRule(RuleBase):
 
 
 class _LinksMatcher:
-    __slots__ = ("allowed", "denied", "generic", "phrase_sets", "require_https", "shorteners")
+    __slots__ = (
+        "allowed",
+        "denied",
+        "generic",
+        "phrase_sets",
+        "require_https",
+        "required",
+        "shorteners",
+    )
 
     def __init__(self, rule: LinksRule) -> None:
         self.generic: PhraseSet | None = compile_phrases(
             rule.generic_text, ignore_case=True, inflect=False
         )
         self.phrase_sets: tuple[PhraseSet, ...] = (self.generic,) if self.generic else ()
+        self.required: PhraseSet | None = None
         self.shorteners = frozenset(rule.shorteners)
         self.allowed = frozenset(rule.allowed_domains)
         self.denied = frozenset(rule.denied_domains)

@@ -75,7 +75,7 @@ class PatternRule(RuleBase):
 
 
 class _PatternMatcher:
-    __slots__ = ("exceptions", "phrase_sets", "prefilter", "regex", "rule_id")
+    __slots__ = ("exceptions", "phrase_sets", "prefilter", "regex", "required", "rule_id")
 
     def __init__(self, rule: PatternRule) -> None:
         self.rule_id = rule.id
@@ -84,6 +84,7 @@ class _PatternMatcher:
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
         self.prefilter = compile_phrases(rule.prefilter, ignore_case=True, inflect=False)
+        self.required = self.prefilter
         self.phrase_sets: tuple[PhraseSet, ...] = tuple(
             s for s in (self.exceptions, self.prefilter) if s is not None
         )

@@ -63,10 +63,11 @@ class PunctuationRule(RuleBase):
 
 
 class _PunctuationMatcher:
-    __slots__ = ("emoticons", "phrase_sets", "repeated", "symbol_runs", "symbols")
+    __slots__ = ("emoticons", "phrase_sets", "repeated", "required", "symbol_runs", "symbols")
 
     def __init__(self, rule: PunctuationRule) -> None:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
         self.repeated = rule.repeated
         self.emoticons: re.Pattern[str] | None = None
         # A cheap test that rules out most texts before the symbol regex runs.

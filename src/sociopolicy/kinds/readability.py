@@ -127,13 +127,14 @@ class ReadabilityRule(RuleBase):
 
 
 class _ReadabilityMatcher:
-    __slots__ = ("max_grade", "max_sentence_words", "min_words", "phrase_sets")
+    __slots__ = ("max_grade", "max_sentence_words", "min_words", "phrase_sets", "required")
 
     def __init__(self, rule: ReadabilityRule) -> None:
         self.max_grade = rule.max_grade
         self.min_words = rule.min_words
         self.max_sentence_words = rule.max_sentence_words
         self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         # Cheap gates first: a text with few words has no long sentence and no grade.

@@ -77,6 +77,7 @@ class _ShoutingMatcher:
         "min_run",
         "min_words",
         "phrase_sets",
+        "required",
     )
 
     def __init__(self, rule: ShoutingRule) -> None:
@@ -87,6 +88,7 @@ class _ShoutingMatcher:
         self.min_words = rule.min_words
         self.long_word = regex.compile(rf"\p{{L}}{{{rule.min_letters},}}")
         self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
