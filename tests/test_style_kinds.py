@@ -6,8 +6,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sociopolicy import Report, RulesetError, check_draft, load_ruleset
+from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.readability import flesch_kincaid_grade, syllables
 
 from .conftest import WriteRuleset
@@ -168,3 +171,45 @@ def test_readability_grade_and_sentence_length(write_ruleset: WriteRuleset) -> N
 def test_readability_needs_a_setting(write_ruleset: WriteRuleset) -> None:
     with pytest.raises(RulesetError, match="set max_grade, max_sentence_words, or both"):
         load_ruleset(_ruleset(write_ruleset, "kind: readability"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Family day 👨\u200d👩\u200d👧 and flags 🇦🇺🇳🇿", ["👨\u200d👩\u200d👧", "🇦🇺", "🇳🇿"]),
+        ("Thumbs 👍🏽 up, love ❤️, press 1️⃣", ["👍🏽", "❤️", "1️⃣"]),
+        ("© 2026 Council™ ↔ plain text", []),
+        ("No emoji here.", []),
+    ],
+)
+def test_emoji_are_counted_as_people_see_them(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in emoji_spans(text)] == expected
+
+
+EMOJI = ["🎉", "👨\u200d👩\u200d👧", "🇦🇺", "👍🏽", "❤️", "🚧"]
+
+
+@given(st.lists(st.sampled_from(EMOJI), max_size=8), st.text(alphabet="abc .\n", max_size=30))
+def test_each_inserted_emoji_is_found_once(emojis: list[str], filler: str) -> None:
+    text = filler.join([*emojis, ""])
+    assert [text[a:b] for a, b in emoji_spans(text)] == emojis
+
+
+def test_emoji_rule_checks(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: emoji
+        max_count: 3
+        max_run: 2
+        bullets: true
+        message: "{{ what }} {{ count }}"
+        """,
+    )
+    text = "🎉 Fun\n📚 Books\nParty 🎈🎈🎈"
+    assert [(v.excerpt, v.message) for v in check_draft(text, ruleset=path).violations] == [
+        ("🎉", "emoji as bullets 1"),
+        ("📚", "emoji as bullets 1"),
+        ("🎈🎈🎈", "emoji in a row 3"),
+        ("🎈🎈", "too many emoji 5"),  # the fourth and fifth emoji
+    ]

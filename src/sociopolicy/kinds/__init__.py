@@ -24,6 +24,7 @@ from .base import (
     RuleBase,
     When,
 )
+from .emoji import EmojiRule
 from .lexicon import LexiconRule
 from .links import LinksRule
 from .pattern import PatternRule
@@ -40,6 +41,7 @@ __all__ = [
     "AnalysedText",
     "AnyRule",
     "CheckIncomplete",
+    "EmojiRule",
     "Example",
     "Examples",
     "Finding",
@@ -67,6 +69,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "links": LinksRule,
     "lexicon": LexiconRule,
     "readability": ReadabilityRule,
+    "emoji": EmojiRule,
 }
 
 AnyRule = (
@@ -78,6 +81,7 @@ AnyRule = (
     | LinksRule
     | LexiconRule
     | ReadabilityRule
+    | EmojiRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

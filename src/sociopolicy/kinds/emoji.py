@@ -1,0 +1,143 @@
+"""``emoji``: how many emoji, in a row, as bullets or in place of words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+import regex
+from pydantic import Field, StrictBool, model_validator
+
+from ..phrases import PhraseSet
+from .base import AnalysedText, Finding, RuleBase
+
+__all__ = ["EmojiRule", "emoji_spans"]
+
+# Characters that can begin an emoji: pictographs, flag letters and keycaps.
+_START = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|[0-9#*]\uFE0F?\u20E3")
+_CLUSTER = regex.compile(r"\X")
+_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
+_WORD_BEFORE = regex.compile(r"\p{L}[\p{L}'\u2019]* $")
+_WORD_AFTER = regex.compile(r" \p{Ll}")
+
+
+def emoji_spans(text: str) -> list[tuple[int, int]]:
+    """Where the emoji are, one span per emoji as people see it.
+
+    A family, a flag or a thumbs-up with a skin tone is one emoji (a grapheme
+    cluster). A symbol that is text by default, such as © or ™, is not an emoji
+    unless it is followed by the emoji variation selector.
+    """
+    if text.isascii():
+        return []
+    spans: list[tuple[int, int]] = []
+    reach = 0
+    for start in _START.finditer(text):
+        if start.start() < reach:
+            continue  # inside the previous cluster (a ZWJ sequence)
+        cluster = _CLUSTER.match(text, start.start())
+        if cluster is None:  # pragma: no cover - \X always matches one character
+            continue
+        begin, end = cluster.span()
+        if end - begin == 1 and not _PRESENTATION.match(text, begin):
+            continue  # © ® ™ ↔ as plain text
+        spans.append((begin, end))
+        reach = end
+    return spans
+
+
+class EmojiRule(RuleBase):
+    """Reports emoji that crowd a post or stand in for words.
+
+    Each check is used when its setting is given:
+
+    * ``max_count``: the emoji after the first ``max_count`` are reported, as
+      one span;
+    * ``max_run``: more than this many emoji in a row (spaces allowed between);
+    * ``bullets: true``: emoji at the start of two or more lines, used as bullet
+      points (screen readers read each one's name);
+    * ``in_sentence: true``: an emoji between two words, standing in for a word
+      ("We ❤️ our volunteers").
+
+    A family, flag or skin-toned emoji counts as one. The message can use
+    ``{{ what }}`` and ``{{ count }}`` (the emoji involved).
+    """
+
+    KIND_SUMMARY = "Emoji count, runs, bullets and emoji in place of words."
+    TEMPLATE_NAMES = frozenset({"what", "count"})
+
+    kind: Literal["emoji"]
+    max_count: int | None = Field(default=None, ge=0, description="Most emoji in one text.")
+    max_run: int | None = Field(default=None, ge=1, description="Most emoji in a row.")
+    bullets: StrictBool = Field(default=False, description="Report emoji used as bullets.")
+    in_sentence: StrictBool = Field(
+        default=False, description="Report an emoji between two words, in place of a word."
+    )
+
+    @model_validator(mode="after")
+    def _something_to_check(self) -> EmojiRule:
+        if (
+            self.max_count is None
+            and self.max_run is None
+            and not (self.bullets or self.in_sentence)
+        ):
+            raise ValueError("set max_count, max_run, bullets or in_sentence")
+        return self
+
+    def matcher(self) -> _EmojiMatcher:
+        return _EmojiMatcher(self)
+
+
+class _EmojiMatcher:
+    __slots__ = ("bullets", "in_sentence", "max_count", "max_run", "phrase_sets", "required")
+
+    def __init__(self, rule: EmojiRule) -> None:
+        self.max_count = rule.max_count
+        self.max_run = rule.max_run
+        self.bullets = rule.bullets
+        self.in_sentence = rule.in_sentence
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        spans = text.memo("emoji", emoji_spans)
+        if not spans:
+            return
+        body = text.text
+        if self.max_count is not None and len(spans) > self.max_count:
+            extra = spans[self.max_count :]
+            values = {"what": "too many emoji", "count": len(spans)}
+            yield Finding(extra[0][0], extra[-1][1], values=values)
+        if self.max_run is not None:
+            for first, last in _runs(body, spans):
+                count = last - first + 1
+                if count > self.max_run:
+                    values = {"what": "emoji in a row", "count": count}
+                    yield Finding(spans[first][0], spans[last][1], values=values)
+        if self.bullets:
+            starts = [s for s in spans if _starts_line(body, s[0])]
+            if len(starts) >= 2:
+                for start, end in starts:
+                    yield Finding(start, end, values={"what": "emoji as bullets", "count": 1})
+        if self.in_sentence:
+            for start, end in spans:
+                if _WORD_BEFORE.search(body, max(0, start - 40), start) and _WORD_AFTER.match(
+                    body, end
+                ):
+                    yield Finding(
+                        start, end, values={"what": "emoji in place of a word", "count": 1}
+                    )
+
+
+def _runs(body: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Index ranges of emoji that follow each other with only spaces between."""
+    first = 0
+    for i in range(1, len(spans) + 1):
+        if i == len(spans) or body[spans[i - 1][1] : spans[i][0]].strip(" \t"):
+            yield first, i - 1
+            first = i
+
+
+def _starts_line(body: str, offset: int) -> bool:
+    line_start = body.rfind("\n", 0, offset) + 1
+    return not body[line_start:offset].strip()
