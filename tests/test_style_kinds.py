@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, RulesetError, check_draft, load_ruleset
 from sociopolicy.kinds.emoji import emoji_spans
+from sociopolicy.kinds.hashtags import split_words
 from sociopolicy.kinds.readability import flesch_kincaid_grade, syllables
 
 from .conftest import WriteRuleset
@@ -213,3 +214,51 @@ def test_emoji_rule_checks(write_ruleset: WriteRuleset) -> None:
         ("🎈🎈🎈", "emoji in a row 3"),
         ("🎈🎈", "too many emoji 5"),  # the fourth and fifth emoji
     ]
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("nationalvolunteerweek", ["national", "volunteer", "week"]),
+        ("covid19", ["covid", "19"]),
+        ("springfield", None),
+        ("ANZACDAY", ["anzac", "day"]),
+    ],
+)
+def test_split_words(tag: str, expected: list[str] | None) -> None:
+    words = frozenset({"national", "volunteer", "week", "covid", "anzac", "day", "nation", "al"})
+    assert split_words(tag, words) == expected
+
+
+def test_hashtag_checks(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: hashtags
+        max_count: 3
+        max_count_by_platform: {threads: 1}
+        camel_case: true
+        word_list: [flood, recovery, grants, week]
+        mid_sentence: true
+        message: "{{ what }}"
+        """,
+    )
+    text = "Our #floodrecovery grants are open. #Grants #FloodRecoveryWeek #weekly #recoverygrants"
+    found = [
+        (v.excerpt, v.message, v.replacements) for v in check_draft(text, ruleset=path).violations
+    ]
+    assert found == [
+        ("#floodrecovery", "hashtag not in CamelCase", ("#FloodRecovery",)),
+        ("#floodrecovery", "hashtag mid-sentence", ()),
+        ("#weekly #recoverygrants", "too many hashtags", ()),  # the 4th and 5th
+        ("#recoverygrants", "hashtag not in CamelCase", ("#RecoveryGrants",)),
+    ]
+    on_threads = check_draft("Closed #Roads #Traffic", ruleset=path, platform="threads")
+    assert [(v.excerpt, v.message) for v in on_threads.violations] == [
+        ("#Traffic", "too many hashtags")
+    ]
+
+
+def test_camel_case_needs_a_word_list(write_ruleset: WriteRuleset) -> None:
+    with pytest.raises(RulesetError, match="camel_case needs a word_list"):
+        load_ruleset(_ruleset(write_ruleset, "kind: hashtags\ncamel_case: true"))

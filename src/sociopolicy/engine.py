@@ -163,7 +163,7 @@ class CompiledRuleset:
         ]
         if not rules:
             return fired
-        analysed = AnalysedText(text)
+        analysed = AnalysedText(text, platform)
         if only is None and self._set_ids:
             analysed.remember_all(self._set_ids, self.index.scan(text))
         lines: LineIndex | None = None

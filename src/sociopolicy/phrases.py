@@ -213,7 +213,7 @@ class PhraseIndex:
         return found
 
     def _candidates(self, text: str) -> list[int]:
-        """Offsets of words where some phrase may start (unordered, possibly repeated)."""
+        """Offsets of words where some phrase may start, in text order."""
         lowered = text.lower()
         if len(lowered) != len(text):
             return self._candidates_by_word(text)
@@ -235,6 +235,7 @@ class PhraseIndex:
                 ):
                     starts.append(position)
                 position = lowered.find(word, position + 1)
+        starts.sort()  # hits in text order, whatever order the set gave the words
         return starts
 
     def _candidates_by_word(self, text: str) -> list[int]:

@@ -25,6 +25,7 @@ from .base import (
     When,
 )
 from .emoji import EmojiRule
+from .hashtags import HashtagsRule
 from .lexicon import LexiconRule
 from .links import LinksRule
 from .pattern import PatternRule
@@ -45,6 +46,7 @@ __all__ = [
     "Example",
     "Examples",
     "Finding",
+    "HashtagsRule",
     "LexiconRule",
     "LinksRule",
     "Matcher",
@@ -70,6 +72,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "lexicon": LexiconRule,
     "readability": ReadabilityRule,
     "emoji": EmojiRule,
+    "hashtags": HashtagsRule,
 }
 
 AnyRule = (
@@ -82,6 +85,7 @@ AnyRule = (
     | LexiconRule
     | ReadabilityRule
     | EmojiRule
+    | HashtagsRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -191,6 +191,7 @@ class AnalysedText:
     """A text being checked, with per-text caches that rules share."""
 
     text: str
+    platform: str | None = None
     _hits: dict[int, list[Hit]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
 

@@ -60,7 +60,7 @@ class LinksRule(RuleBase):
     """
 
     KIND_SUMMARY = "Generic link text, shorteners, http links and domain lists."
-    TEMPLATE_NAMES = frozenset({"what", "host"})
+    TEMPLATE_NAMES = frozenset({"what", "host", "replacement", "replacements"})
 
     kind: Literal["links"]
     generic_text: tuple[StrictStr, ...] = Field(

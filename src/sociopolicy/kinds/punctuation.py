@@ -46,7 +46,7 @@ class PunctuationRule(RuleBase):
     """
 
     KIND_SUMMARY = "Repeated !/?, text emoticons and symbol art."
-    TEMPLATE_NAMES = frozenset({"what"})
+    TEMPLATE_NAMES = frozenset({"what", "replacement", "replacements"})
 
     kind: Literal["punctuation"]
     repeated: StrictBool = Field(default=False, description="Report runs of ! and ?.")

@@ -42,7 +42,7 @@ class ShoutingRule(RuleBase):
     """
 
     KIND_SUMMARY = "Words in capitals, by length, run and share of the text."
-    TEMPLATE_NAMES = frozenset({"words"})
+    TEMPLATE_NAMES = frozenset({"words", "replacement", "replacements"})
 
     kind: Literal["shouting"]
     min_letters: int = Field(
