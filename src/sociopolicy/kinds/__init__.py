@@ -29,6 +29,7 @@ from .hashtags import HashtagsRule
 from .lexicon import LexiconRule
 from .links import LinksRule
 from .pattern import PatternRule
+from .privacy import PrivacyRule
 from .punctuation import PunctuationRule
 from .readability import ReadabilityRule
 from .shouting import ShoutingRule
@@ -51,6 +52,7 @@ __all__ = [
     "LinksRule",
     "Matcher",
     "PatternRule",
+    "PrivacyRule",
     "PunctuationRule",
     "ReadabilityRule",
     "Rule",
@@ -73,6 +75,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "readability": ReadabilityRule,
     "emoji": EmojiRule,
     "hashtags": HashtagsRule,
+    "privacy": PrivacyRule,
 }
 
 AnyRule = (
@@ -86,6 +89,7 @@ AnyRule = (
     | ReadabilityRule
     | EmojiRule
     | HashtagsRule
+    | PrivacyRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -1,0 +1,200 @@
+"""``privacy``: personal information, each detector checked so look-alikes do not fire."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+from pydantic import Field, StrictStr, field_validator
+
+from ..phrases import PhraseSet
+from .base import AnalysedText, Finding, RuleBase
+
+__all__ = [
+    "DETECTORS",
+    "PrivacyRule",
+    "luhn_valid",
+    "medicare_valid",
+    "tfn_valid",
+]
+
+Detector = Literal["email", "mobile", "credit_card", "tfn", "medicare", "date_of_birth"]
+DETECTORS: tuple[str, ...] = (
+    "email",
+    "mobile",
+    "credit_card",
+    "tfn",
+    "medicare",
+    "date_of_birth",
+)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
+# Mobile numbers: Australia 04xx xxx xxx, UK 07xxx xxxxxx, New Zealand 02x xxx xxxx,
+# each also with the country code (+61 4.., +44 7..., +64 2..).
+_MOBILE = re.compile(
+    r"(?<![\d+])(?:"
+    r"(?:\+?61[ -]?|0)4\d{2}[ -]?\d{3}[ -]?\d{3}"
+    r"|(?:\+?44[ -]?|0)7\d{3}[ -]?\d{6}"
+    r"|(?:\+?64[ -]?|0)2[0-9][ -]?\d{3,4}[ -]?\d{3,4}"
+    r")(?!\d)"
+)
+# Runs of digits with single spaces or hyphens between groups.
+_DIGIT_RUN = re.compile(r"(?<![\d-])\d(?:[ -]?\d){7,18}(?![\d-])")
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})"
+)
+_BIRTH = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday(?:\s+is)?)\s*[:\-]?\s*("
+    + _DATE
+    + r")",
+    re.IGNORECASE,
+)
+
+_ANY_DIGIT = re.compile(r"\d")
+_TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
+_MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check used by payment card numbers."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def tfn_valid(digits: str) -> bool:
+    """An Australian tax file number: 9 digits whose weighted sum is a multiple of 11."""
+    return len(digits) == 9 and (
+        sum(int(d) * w for d, w in zip(digits, _TFN_WEIGHTS, strict=True)) % 11 == 0
+    )
+
+
+def medicare_valid(digits: str) -> bool:
+    """An Australian Medicare card number: 10 digits (11 with the person's number).
+
+    The first digit is 2 to 6, and the ninth is the weighted sum of the first
+    eight modulo 10.
+    """
+    if len(digits) not in (10, 11) or digits[0] not in "23456":
+        return False
+    check = sum(int(d) * w for d, w in zip(digits[:8], _MEDICARE_WEIGHTS, strict=True)) % 10
+    return check == int(digits[8])
+
+
+def _card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn_valid(digits)
+
+
+_NUMBER_CHECKS: dict[str, Callable[[str], bool]] = {
+    "credit_card": _card,
+    "tfn": tfn_valid,
+    "medicare": medicare_valid,
+}
+_NAMES = {
+    "email": "an email address",
+    "mobile": "a mobile number",
+    "credit_card": "a payment card number",
+    "tfn": "a tax file number",
+    "medicare": "a Medicare number",
+    "date_of_birth": "a date of birth",
+}
+
+
+class PrivacyRule(RuleBase):
+    """Reports personal information: each detector checks its find is real.
+
+    ``detect`` chooses the detectors:
+
+    * ``email``: an email address, unless its domain (or a parent domain) is in
+      ``allowed_email_domains`` (the organisation's own addresses);
+    * ``mobile``: an Australian, UK or New Zealand mobile number, in local or
+      international form, unless listed in ``allowed_numbers``; service numbers
+      (13, 1300, 1800, 000) are never mobiles;
+    * ``credit_card``: 13 to 19 digits starting 3 to 6 that pass the Luhn check;
+    * ``tfn``: 9 digits that pass the tax file number check;
+    * ``medicare``: 10 or 11 digits that pass the Medicare check;
+    * ``date_of_birth``: a date after "DOB", "date of birth", "born" or
+      "birthday".
+
+    Digits may be grouped with single spaces or hyphens. A number that fails
+    its check (a wrong last digit) is not reported. The message can use
+    ``{{ what }}`` (for example "a Medicare number").
+    """
+
+    KIND_SUMMARY = "Email addresses, mobile, card, TFN and Medicare numbers, dates of birth."
+    TEMPLATE_NAMES = frozenset({"what"})
+
+    kind: Literal["privacy"]
+    detect: tuple[Detector, ...] = Field(min_length=1, description="The detectors to run.")
+    allowed_email_domains: tuple[StrictStr, ...] = Field(
+        default=(), description="Domains whose addresses may appear (the organisation's)."
+    )
+    allowed_numbers: tuple[StrictStr, ...] = Field(
+        default=(), description="Phone numbers that may appear (digits compared only)."
+    )
+
+    @field_validator("allowed_email_domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(d.lower().lstrip("@.") for d in value)
+
+    def matcher(self) -> _PrivacyMatcher:
+        return _PrivacyMatcher(self)
+
+
+class _PrivacyMatcher:
+    __slots__ = ("allowed_domains", "allowed_numbers", "detect", "phrase_sets", "required")
+
+    def __init__(self, rule: PrivacyRule) -> None:
+        self.detect = frozenset(rule.detect)
+        self.allowed_domains = frozenset(rule.allowed_email_domains)
+        self.allowed_numbers = frozenset(re.sub(r"\D", "", n) for n in rule.allowed_numbers)
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        body = text.text
+        if "email" in self.detect and "@" in body:
+            for m in _EMAIL.finditer(body):
+                domain = m.group(1).lower()
+                parts = domain.split(".")
+                if not any(".".join(parts[i:]) in self.allowed_domains for i in range(len(parts))):
+                    yield _found(m.start(), m.end(), "email")
+        if _ANY_DIGIT.search(body) is None:
+            return
+        # Numbers that pass a check digit first: they are the surer finds, and a
+        # nine-digit number can be both a valid TFN and a New Zealand mobile.
+        taken: list[tuple[int, int]] = []
+        numbers = [name for name in _NUMBER_CHECKS if name in self.detect]
+        if numbers:
+            for m in _DIGIT_RUN.finditer(body):
+                digits = _digits(m.group())
+                for name in numbers:
+                    if _NUMBER_CHECKS[name](digits):
+                        taken.append(m.span())
+                        yield _found(m.start(), m.end(), name)
+                        break
+        if "mobile" in self.detect:
+            for m in _MOBILE.finditer(body):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                if _digits(m.group()) not in self.allowed_numbers:
+                    yield _found(m.start(), m.end(), "mobile")
+        if "date_of_birth" in self.detect:
+            for m in _BIRTH.finditer(body):
+                yield _found(m.start(1), m.end(1), "date_of_birth")
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _found(start: int, end: int, detector: str) -> Finding:
+    return Finding(start, end, values={"what": _NAMES[detector]})
