@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
 from pydantic import Field, StrictStr, field_validator
@@ -39,8 +39,9 @@ _MOBILE = re.compile(
     r"|(?:\+?64[ -]?|0)2[0-9][ -]?\d{3,4}[ -]?\d{3,4}"
     r")(?!\d)"
 )
-# Runs of digits with single spaces or hyphens between groups.
-_DIGIT_RUN = re.compile(r"(?<![\d-])\d(?:[ -]?\d){7,18}(?![\d-])")
+# Runs of digits with single spaces or hyphens between groups (edges checked in code,
+# which keeps the expression fast).
+_DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){7,18}")
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
@@ -169,27 +170,38 @@ class _PrivacyMatcher:
                     yield _found(m.start(), m.end(), "email")
         if _ANY_DIGIT.search(body) is None:
             return
-        # Numbers that pass a check digit first: they are the surer finds, and a
-        # nine-digit number can be both a valid TFN and a New Zealand mobile.
-        taken: list[tuple[int, int]] = []
         numbers = [name for name in _NUMBER_CHECKS if name in self.detect]
-        if numbers:
-            for m in _DIGIT_RUN.finditer(body):
-                digits = _digits(m.group())
-                for name in numbers:
-                    if _NUMBER_CHECKS[name](digits):
-                        taken.append(m.span())
-                        yield _found(m.start(), m.end(), name)
-                        break
-        if "mobile" in self.detect:
-            for m in _MOBILE.finditer(body):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                if _digits(m.group()) not in self.allowed_numbers:
-                    yield _found(m.start(), m.end(), "mobile")
+        mobiles = "mobile" in self.detect
+        if numbers or mobiles:
+            yield from self._numbers(body, numbers, mobiles)
         if "date_of_birth" in self.detect:
-            for m in _BIRTH.finditer(body):
-                yield _found(m.start(1), m.end(1), "date_of_birth")
+            lowered = text.memo("lower", str.lower)
+            if "born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
+                for m in _BIRTH.finditer(body):
+                    yield _found(m.start(1), m.end(1), "date_of_birth")
+
+    def _numbers(self, body: str, numbers: Sequence[str], mobiles: bool) -> Iterator[Finding]:
+        """Every long run of digits, checked as card/TFN/Medicare numbers, then as mobiles.
+
+        Numbers that pass a check digit come first: they are the surer finds,
+        and a nine-digit number can be both a valid TFN and a New Zealand mobile.
+        """
+        size = len(body)
+        for run in _DIGIT_RUN.finditer(body):
+            start, end = run.span()
+            if start > 0 and (body[start - 1].isalnum() or body[start - 1] in "-_"):
+                continue  # part of a code such as "ABN12345678" or "REF-12345678"
+            if end < size and (body[end].isalnum() or body[end] in "-_"):
+                continue  # longer than any number looked for, or part of a code
+            digits = _digits(run.group())
+            checked = next((name for name in numbers if _NUMBER_CHECKS[name](digits)), None)
+            if checked is not None:
+                yield _found(start, end, checked)
+                continue
+            if mobiles:
+                for m in _MOBILE.finditer(body, max(0, start - 4), end):
+                    if _digits(m.group()) not in self.allowed_numbers:
+                        yield _found(m.start(), m.end(), "mobile")
 
 
 def _digits(text: str) -> str:
