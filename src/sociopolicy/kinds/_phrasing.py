@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import Field, StrictBool, StrictStr
+
 from ..phrases import Hit, PhraseSet, longest_first
 from ..text import looks_like_name
-from .base import AnalysedText
+from .base import AnalysedText, RuleBase
 
-__all__ = ["PhraseMatcher", "compile_phrases"]
+__all__ = ["PhraseMatcher", "PhraseRuleBase", "compile_phrases"]
+
+
+class PhraseRuleBase(RuleBase):
+    """The matching options shared by the kinds that look for listed phrases."""
+
+    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
+    inflect: StrictBool = Field(
+        default=True, description="Also match -s, -ed and -ing forms of each term's last word."
+    )
+    skip_proper_names: StrictBool = Field(
+        default=False,
+        description="Do not report a match capitalised mid-sentence, as in a name "
+        "('Home Assist', 'Endeavour Hills').",
+    )
+    exceptions: tuple[StrictStr, ...] = Field(
+        default=(), description="Longer phrases inside which a term is not reported."
+    )
 
 
 def compile_phrases(

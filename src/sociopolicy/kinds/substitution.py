@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from pydantic import (
     BeforeValidator,
     Field,
-    StrictBool,
     StrictStr,
     ValidationInfo,
     field_validator,
@@ -17,8 +16,8 @@ from pydantic import (
 from .._common import one_or_many
 from ..phrases import PhraseSet
 from ..text import Form, inflect, match_case
-from ._phrasing import PhraseMatcher
-from .base import AnalysedText, Finding, RuleBase
+from ._phrasing import PhraseMatcher, PhraseRuleBase
+from .base import AnalysedText, Finding
 
 __all__ = ["SubstitutionRule"]
 
@@ -26,7 +25,7 @@ __all__ = ["SubstitutionRule"]
 Replacements = Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many), Field(min_length=1)]
 
 
-class SubstitutionRule(RuleBase):
+class SubstitutionRule(PhraseRuleBase):
     """Reports a word or phrase and suggests what to write instead.
 
     ``swap`` maps each term to one replacement or a list of them (best first).
@@ -43,21 +42,10 @@ class SubstitutionRule(RuleBase):
     TEMPLATE_NAMES = frozenset({"term", "replacement", "replacements"})
 
     kind: Literal["substitution"]
-    # ignore_case and inflect come first: the check of `swap` reads them.
-    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
-    inflect: StrictBool = Field(
-        default=True, description="Also match -s, -ed and -ing forms of each term's last word."
-    )
-    skip_proper_names: StrictBool = Field(
-        default=False,
-        description="Do not report a match capitalised mid-sentence, as in a name "
-        "('Home Assist', 'Endeavour Hills').",
-    )
+    # The shared options (ignore_case, inflect...) come first, so the check of
+    # `swap` below can read them.
     swap: dict[StrictStr, Replacements] = Field(
         min_length=1, description="Term -> replacement, or a list of replacements, best first."
-    )
-    exceptions: tuple[StrictStr, ...] = Field(
-        default=(), description="Longer phrases inside which a term is not reported."
     )
 
     @field_validator("swap")

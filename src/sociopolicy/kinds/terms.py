@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictStr
 
-from ._phrasing import PhraseMatcher
-from .base import AnalysedText, Finding, RuleBase
+from ._phrasing import PhraseMatcher, PhraseRuleBase
+from .base import AnalysedText, Finding
 
 __all__ = ["TermsRule"]
 
 
-class TermsRule(RuleBase):
+class TermsRule(PhraseRuleBase):
     """Reports each occurrence of a listed word or phrase.
 
     Whole words only, case-insensitive by default; the last word of each term also
@@ -27,18 +27,6 @@ class TermsRule(RuleBase):
 
     kind: Literal["terms"]
     terms: tuple[StrictStr, ...] = Field(min_length=1, description="Words or phrases to report.")
-    exceptions: tuple[StrictStr, ...] = Field(
-        default=(), description="Longer phrases inside which a term is not reported."
-    )
-    ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
-    inflect: StrictBool = Field(
-        default=True, description="Also match -s, -ed and -ing forms of each term's last word."
-    )
-    skip_proper_names: StrictBool = Field(
-        default=False,
-        description="Do not report a match capitalised mid-sentence, as in a name "
-        "('Home Assist', 'Endeavour Hills').",
-    )
 
     def matcher(self) -> _TermsMatcher:
         return _TermsMatcher(
