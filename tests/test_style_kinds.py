@@ -262,3 +262,52 @@ def test_hashtag_checks(write_ruleset: WriteRuleset) -> None:
 def test_camel_case_needs_a_word_list(write_ruleset: WriteRuleset) -> None:
     with pytest.raises(RulesetError, match="camel_case needs a word_list"):
         load_ruleset(_ruleset(write_ruleset, "kind: hashtags\ncamel_case: true"))
+
+
+def test_media_checks(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: media
+        require_alt_text: true
+        max_alt_length: 20
+        alt_text_openings: [image of]
+        require_captions: true
+        message: "{{ item }}: {{ what }}"
+        """,
+    )
+    media = [
+        {"type": "image"},
+        {"type": "image", "alt_text": ""},
+        {"type": "gif", "alt_text": "Image of a dog"},
+        {"type": "image", "alt_text": "A very long description of the whole scene"},
+        {"type": "video", "captions": False},
+        {"type": "video", "captions": True},
+    ]
+    report = check_draft("Look!", ruleset=path, media=media)
+    assert [(v.message, v.start, v.end, v.excerpt) for v in report.violations] == [
+        ("image 1: no alt text", 0, 0, ""),
+        ("gif 3: alt text that starts by naming the image", 0, 0, ""),
+        ("image 4: alt text of 42 characters", 0, 0, ""),
+        ("video 5: no captions", 0, 0, ""),
+    ]
+    assert check_draft("Look!", ruleset=path).violations == ()
+
+
+def test_requires_counts_things_not_phrases(write_ruleset: WriteRuleset) -> None:
+    path = _ruleset(
+        write_ruleset,
+        """
+        kind: requires
+        trigger: [closure]
+        require: [[call us, 1300 555 123], [our website, www.example.gov.au]]
+        min_count: 2
+        message: "{{ found }}/{{ needed }}"
+        """,
+    )
+    both = "The road closure starts Monday: call us on 1300 555 123 or see our website."
+    one = "The road closure starts Monday: call us on 1300 555 123."
+    assert check_draft(both, ruleset=path).violations == ()
+    (violation,) = check_draft(one, ruleset=path).violations
+    assert (violation.excerpt, violation.message) == ("closure", "1/2")
+    assert check_draft("Call us on 1300 555 123.", ruleset=path).violations == ()

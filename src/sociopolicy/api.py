@@ -110,8 +110,11 @@ def _evaluate(
     platform: str | None,
     in_reply_to: str | None,
     context: Mapping[str, ContextValue],
+    media: tuple[Media, ...] = (),
 ) -> Report:
-    fired = compiled.run(text, target_kind=kind, target="draft", platform=platform, context=context)
+    fired = compiled.run(
+        text, target_kind=kind, target="draft", platform=platform, context=context, media=media
+    )
     if in_reply_to is not None:
         fired += compiled.run(
             in_reply_to,
@@ -131,6 +134,7 @@ def _evaluate_draft(compiled: CompiledRuleset, draft: Draft) -> Report:
         platform=draft.platform,
         in_reply_to=draft.in_reply_to,
         context=draft.context,
+        media=draft.media,
     )
 
 

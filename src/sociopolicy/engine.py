@@ -33,6 +33,7 @@ from .models import (
     ActionKind,
     ContextValue,
     Decision,
+    Media,
     Report,
     Target,
     Violation,
@@ -148,6 +149,7 @@ class CompiledRuleset:
         target: Target,
         platform: str | None,
         context: Mapping[str, ContextValue],
+        media: tuple[Media, ...] = (),
         only: str | None = None,
     ) -> list[_Fired]:
         """Check one text with every rule that applies to it (or just rule ``only``)."""
@@ -163,7 +165,7 @@ class CompiledRuleset:
         ]
         if not rules:
             return fired
-        analysed = AnalysedText(text, platform)
+        analysed = AnalysedText(text, platform, media)
         if only is None and self._set_ids:
             analysed.remember_all(self._set_ids, self.index.scan(text))
         lines: LineIndex | None = None

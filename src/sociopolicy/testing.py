@@ -83,6 +83,7 @@ def run_example(case: ExampleCase) -> str | None:
         target=target,
         platform=platform,
         context=context,
+        media=case.example.media,
         only=case.rule.id,
     )
     spans = sorted({(f.violation.start, f.violation.end) for f in fired})

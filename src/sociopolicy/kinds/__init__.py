@@ -28,10 +28,12 @@ from .emoji import EmojiRule
 from .hashtags import HashtagsRule
 from .lexicon import LexiconRule
 from .links import LinksRule
+from .media import MediaRule
 from .pattern import PatternRule
 from .privacy import PrivacyRule
 from .punctuation import PunctuationRule
 from .readability import ReadabilityRule
+from .requires import RequiresRule
 from .shouting import ShoutingRule
 from .substitution import SubstitutionRule
 from .terms import TermsRule
@@ -51,10 +53,12 @@ __all__ = [
     "LexiconRule",
     "LinksRule",
     "Matcher",
+    "MediaRule",
     "PatternRule",
     "PrivacyRule",
     "PunctuationRule",
     "ReadabilityRule",
+    "RequiresRule",
     "Rule",
     "RuleBase",
     "ShoutingRule",
@@ -76,6 +80,8 @@ KINDS: dict[str, type[RuleBase]] = {
     "emoji": EmojiRule,
     "hashtags": HashtagsRule,
     "privacy": PrivacyRule,
+    "media": MediaRule,
+    "requires": RequiresRule,
 }
 
 AnyRule = (
@@ -90,6 +96,8 @@ AnyRule = (
     | EmojiRule
     | HashtagsRule
     | PrivacyRule
+    | MediaRule
+    | RequiresRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from .._common import StrictModel, is_duration, one_or_many
-from ..models import ActionKind, Category, ContextValue, Platform, Severity
+from ..models import ActionKind, Category, ContextValue, Media, Platform, Severity
 from ..phrases import Hit, PhraseSet
 from ..text import parse_marked
 
@@ -139,6 +139,7 @@ class Example(StrictModel):
     text: StrictStr = Field(description="The example text; `[[...]]` marks expected spans.")
     platform: Platform | None = Field(default=None, description="Platform to check it for.")
     kind: AppliesTo | None = Field(default=None, description="post, reply or comment.")
+    media: tuple[Media, ...] = Field(default=(), description="Attached images and videos.")
     context: dict[str, ContextValue] = Field(default_factory=dict, description="Context facts.")
 
     @model_validator(mode="before")
@@ -192,6 +193,7 @@ class AnalysedText:
 
     text: str
     platform: str | None = None
+    media: tuple[Media, ...] = ()
     _hits: dict[int, list[Hit]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
 
