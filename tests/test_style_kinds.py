@@ -276,7 +276,7 @@ def test_media_checks(write_ruleset: WriteRuleset) -> None:
         message: "{{ item }}: {{ what }}"
         """,
     )
-    media = [
+    media: list[dict[str, object]] = [
         {"type": "image"},
         {"type": "image", "alt_text": ""},
         {"type": "gif", "alt_text": "Image of a dog"},
