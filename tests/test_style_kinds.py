@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sociopolicy import Report, RulesetError, check_draft, load_ruleset
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import split_words
+from sociopolicy.kinds.length import x_weighted_length
 from sociopolicy.kinds.readability import flesch_kincaid_grade, syllables
 
 from .conftest import WriteRuleset
@@ -311,3 +312,40 @@ def test_requires_counts_things_not_phrases(write_ruleset: WriteRuleset) -> None
     (violation,) = check_draft(one, ruleset=path).violations
     assert (violation.excerpt, violation.message) == ("closure", "1/2")
     assert check_draft("Call us on 1300 555 123.", ruleset=path).violations == ()
+
+
+def test_x_counts_as_documented() -> None:
+    # Examples worked through in the project's guidance notes (GUIDELINES.md, 8 and 9).
+    road = (
+        "Road closure: Smith St, 9am\u20135pm today for water main repairs. Detour via King St. "
+        "Details: https://www.example.nsw.gov.au/roads/closures/smith-street-water-main-repairs-2025 🚧"
+    )
+    assert x_weighted_length(road) == 117
+    assert x_weighted_length("道路封闭 Road closed today 🚧👷\u200d♀️") == 31
+
+
+# Latin, Greek, Chinese and punctuation (some weigh 1 on X, some 2), no emoji or links.
+LIGHT_AND_HEAVY = (
+    "abc XYZ.,!?\u03b1\u03b2\u03b3\u9053\u8def\u5c01\u95ed\u00c4\u00d6\u2014\u2018\u2019"
+)
+
+
+@given(
+    st.text(alphabet=LIGHT_AND_HEAVY, max_size=60),
+    st.text(alphabet=LIGHT_AND_HEAVY, max_size=60),
+)
+def test_x_length_adds_up(first: str, second: str) -> None:
+    assert x_weighted_length(first + second) == x_weighted_length(first) + x_weighted_length(second)
+
+
+def test_length_limits_by_platform() -> None:
+    post = "é" * 299 + "👨\u200d👩\u200d👧" + "!"  # 301 graphemes, 609 characters
+    over = check_draft(post, platform="bluesky").for_rule("platform.length")
+    assert [(v.start, v.excerpt) for v in over] == [(len(post) - 1, "!")]
+    assert "(graphemes count)" in over[0].message
+    assert check_draft(post[:-1], platform="bluesky").for_rule("platform.length") == ()
+    assert check_draft(post).for_rule("platform.length") == ()  # no platform, no limit
+    mention = "@jo@example.social " + "a" * 485  # the domain does not count on Mastodon
+    assert check_draft(mention, platform="mastodon").for_rule("platform.length") == ()
+    emoji = "🎉" * 126  # 126 characters but 504 bytes: Threads counts an emoji's bytes
+    assert check_draft(emoji, platform="threads").for_rule("platform.length")

@@ -26,6 +26,7 @@ from .base import (
 )
 from .emoji import EmojiRule
 from .hashtags import HashtagsRule
+from .length import LengthRule
 from .lexicon import LexiconRule
 from .links import LinksRule
 from .media import MediaRule
@@ -50,6 +51,7 @@ __all__ = [
     "Examples",
     "Finding",
     "HashtagsRule",
+    "LengthRule",
     "LexiconRule",
     "LinksRule",
     "Matcher",
@@ -82,6 +84,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "privacy": PrivacyRule,
     "media": MediaRule,
     "requires": RequiresRule,
+    "length": LengthRule,
 }
 
 AnyRule = (
@@ -98,6 +101,7 @@ AnyRule = (
     | PrivacyRule
     | MediaRule
     | RequiresRule
+    | LengthRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

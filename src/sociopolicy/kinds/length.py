@@ -1,0 +1,174 @@
+"""``length``: platform limits, counted the way each platform counts."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Annotated, Literal
+
+import regex
+from pydantic import BeforeValidator, Field
+
+from .._common import StrictModel, one_or_many
+from ..models import Platform
+from ..phrases import PhraseSet
+from .base import AnalysedText, Finding, RuleBase
+from .links import URL_PATTERN
+
+__all__ = ["COUNTERS", "LengthRule", "x_weighted_length"]
+
+Counting = Literal["characters", "graphemes", "utf8_bytes", "x", "mastodon", "threads"]
+
+_GRAPHEME = regex.compile(r"\X")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|\u20e3")
+_MENTION_DOMAIN = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w")
+# twitter-text v3: code points in these ranges weigh 100 (one character); all
+# others weigh 200; the limit is 28,000 in these units, that is 280 characters.
+_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_URL_WEIGHT = 23  # any link counts as 23 characters on X and Mastodon
+
+
+def _is_emoji(cluster: str) -> bool:
+    return bool(_EMOJI.search(cluster)) and (len(cluster) > 1 or ord(cluster) > 0x2000)
+
+
+def _light(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _LIGHT_RANGES)
+
+
+def _x_units(piece: str) -> int:
+    """Weighted length of text with no link, in characters (X counts in halves)."""
+    total = 0
+    for cluster in _GRAPHEME.findall(piece):
+        if _is_emoji(cluster):
+            total += 2  # an emoji sequence counts as two characters
+        else:
+            total += sum(1 if _light(c) else 2 for c in cluster)
+    return total
+
+
+def _with_links(text: str, count: Callable[[str], int]) -> int:
+    """Count ``text`` with every web address counting as 23 characters."""
+    total = 0
+    position = 0
+    for match in URL_PATTERN.finditer(text):
+        total += count(text[position : match.start()]) + _URL_WEIGHT
+        position = match.end()
+    return total + count(text[position:])
+
+
+def x_weighted_length(text: str) -> int:
+    """The length of a post as X counts it (twitter-text v3 rules).
+
+    The text is NFC-normalised; each web address counts 23; each emoji sequence
+    (with skin tones, ZWJ joins or flags) counts 2; a code point in the light
+    ranges (most Latin, Greek, Cyrillic, Hebrew, Arabic and general punctuation)
+    counts 1; any other (for example Chinese, Japanese, Korean) counts 2.
+    """
+    return _with_links(unicodedata.normalize("NFC", text), _x_units)
+
+
+def _graphemes(text: str) -> int:
+    return len(_GRAPHEME.findall(text))
+
+
+def _mastodon(text: str) -> int:
+    without_domains = _MENTION_DOMAIN.sub(lambda m: m.group(1), text)
+    return _with_links(without_domains, _graphemes)
+
+
+def _threads(text: str) -> int:
+    """Characters, with each emoji counting as its UTF-8 byte length (as Meta counts)."""
+    return sum(
+        len(cluster.encode("utf-8")) if _is_emoji(cluster) else len(cluster)
+        for cluster in _GRAPHEME.findall(text)
+    )
+
+
+#: The counting methods, by name.
+COUNTERS: dict[str, Callable[[str], int]] = {
+    "characters": len,
+    "graphemes": _graphemes,
+    "utf8_bytes": lambda text: len(text.encode("utf-8", "surrogatepass")),
+    "x": x_weighted_length,
+    "mastodon": _mastodon,
+    "threads": _threads,
+}
+
+
+class Limit(StrictModel):
+    """One limit: the most a platform takes, and how it counts."""
+
+    max: int = Field(ge=1, description="The most the platform accepts.")
+    count: Counting = Field(default="characters", description="How the platform counts.")
+
+
+Limits = Annotated[tuple[Limit, ...], BeforeValidator(one_or_many)]
+
+
+class LengthRule(RuleBase):
+    """Reports a post longer than its platform accepts, counted as the platform counts.
+
+    ``limits`` maps each platform to one limit or a list of them, each with a
+    counting method:
+
+    * ``characters``: code points; ``utf8_bytes``: bytes of UTF-8;
+    * ``graphemes``: characters as people see them (an emoji family is one);
+    * ``x``: X's weighted count (links 23, emoji 2, CJK characters 2);
+    * ``mastodon``: graphemes, links 23, ``@user@domain`` counts as ``@user``;
+    * ``threads``: characters, each emoji counting its UTF-8 bytes.
+
+    The rule runs only when the draft's platform has a limit. The finding
+    spans the part of the text past the limit, so a writer sees what to cut.
+    The message can use ``{{ count }}``, ``{{ limit }}`` and ``{{ counting }}``.
+    Limits are data: when a platform changes, a fork changes the number.
+    """
+
+    KIND_SUMMARY = "Platform length limits, counted as each platform counts."
+    TEMPLATE_NAMES = frozenset({"count", "limit", "counting"})
+
+    kind: Literal["length"]
+    limits: dict[Platform, Limits] = Field(
+        min_length=1, description="Platform -> limit (or limits), each with a counting method."
+    )
+
+    def matcher(self) -> _LengthMatcher:
+        return _LengthMatcher(self)
+
+
+class _LengthMatcher:
+    __slots__ = ("limits", "phrase_sets", "required")
+
+    def __init__(self, rule: LengthRule) -> None:
+        self.limits = {platform: tuple(limits) for platform, limits in rule.limits.items()}
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        limits = self.limits.get(text.platform) if text.platform else None  # type: ignore[call-overload]
+        if not limits:
+            return
+        body = text.text
+        for limit in limits:
+            counter = COUNTERS[limit.count]
+            total = counter(body)
+            if total <= limit.max:
+                continue
+            cut = _cut_point(body, counter, limit.max)
+            values = {"count": total, "limit": limit.max, "counting": limit.count}
+            yield Finding(cut, len(body), values=values)
+            return  # one finding per text: the first limit passed
+
+
+def _cut_point(text: str, counter: Callable[[str], int], limit: int) -> int:
+    """The offset where the text first goes past ``limit`` (a grapheme boundary)."""
+    boundaries = [m.end() for m in _GRAPHEME.finditer(text)]
+    low, high = 0, len(boundaries) - 1
+    while low < high:  # the first boundary whose prefix is over the limit
+        middle = (low + high) // 2
+        if counter(text[: boundaries[middle]]) > limit:
+            high = middle
+        else:
+            low = middle + 1
+    return boundaries[low - 1] if low > 0 else 0
