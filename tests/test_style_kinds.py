@@ -349,3 +349,23 @@ def test_length_limits_by_platform() -> None:
     assert check_draft(mention, platform="mastodon").for_rule("platform.length") == ()
     emoji = "🎉" * 126  # 126 characters but 504 bytes: Threads counts an emoji's bytes
     assert check_draft(emoji, platform="threads").for_rule("platform.length")
+
+
+@given(st.text(alphabet="ab c\r\n.!é🎉道", max_size=40))
+def test_fast_ascii_counts_agree_with_the_full_count(text: str) -> None:
+    from sociopolicy.kinds import length
+
+    ascii_text = text.encode("ascii", "ignore").decode()
+    assert length._graphemes(ascii_text) == len(length._GRAPHEME.findall(ascii_text))
+    assert length.x_weighted_length(ascii_text) == len(ascii_text)
+
+
+@given(st.text(alphabet="ab c.!,", min_size=1, max_size=80), st.integers(1, 60))
+def test_linear_cut_point_agrees_with_searching(text: str, limit: int) -> None:
+    from sociopolicy.kinds import length
+
+    counter = length.COUNTERS["x"]
+    if counter(text) > limit:
+        assert length._cut_point(text, counter, limit, linear=True) == length._cut_point(
+            text, counter, limit, linear=False
+        )

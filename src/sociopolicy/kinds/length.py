@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Literal
 
 import regex
@@ -37,8 +37,15 @@ def _light(char: str) -> bool:
     return any(low <= code <= high for low, high in _LIGHT_RANGES)
 
 
+def _ascii_graphemes(text: str) -> int:
+    """Graphemes of ASCII text: every character, except that CR LF is one."""
+    return len(text) - text.count("\r\n")
+
+
 def _x_units(piece: str) -> int:
     """Weighted length of text with no link, in characters (X counts in halves)."""
+    if piece.isascii():
+        return len(piece)  # all light, no emoji: the common case, counted in C
     total = 0
     for cluster in _GRAPHEME.findall(piece):
         if _is_emoji(cluster):
@@ -70,6 +77,8 @@ def x_weighted_length(text: str) -> int:
 
 
 def _graphemes(text: str) -> int:
+    if text.isascii():
+        return _ascii_graphemes(text)
     return len(_GRAPHEME.findall(text))
 
 
@@ -80,6 +89,8 @@ def _mastodon(text: str) -> int:
 
 def _threads(text: str) -> int:
     """Characters, with each emoji counting as its UTF-8 byte length (as Meta counts)."""
+    if text.isascii():
+        return len(text)
     return sum(
         len(cluster.encode("utf-8")) if _is_emoji(cluster) else len(cluster)
         for cluster in _GRAPHEME.findall(text)
@@ -155,15 +166,31 @@ class _LengthMatcher:
             total = counter(body)
             if total <= limit.max:
                 continue
-            cut = _cut_point(body, counter, limit.max)
+            cut = _cut_point(body, counter, limit.max, linear=_one_per_character(body, limit.count))
             values = {"count": total, "limit": limit.max, "counting": limit.count}
             yield Finding(cut, len(body), values=values)
             return  # one finding per text: the first limit passed
 
 
-def _cut_point(text: str, counter: Callable[[str], int], limit: int) -> int:
+def _one_per_character(text: str, counting: str) -> bool:
+    """True if every character of ``text`` counts exactly one under ``counting``."""
+    if counting == "mastodon" or not text.isascii() or "\r\n" in text:
+        return False
+    lowered = text.lower()
+    return counting in ("characters", "utf8_bytes") or (
+        "http" not in lowered and "www." not in lowered
+    )
+
+
+def _cut_point(text: str, counter: Callable[[str], int], limit: int, *, linear: bool) -> int:
     """The offset where the text first goes past ``limit`` (a grapheme boundary)."""
-    boundaries = [m.end() for m in _GRAPHEME.finditer(text)]
+    if linear:
+        return limit
+    boundaries: Sequence[int]
+    if text.isascii():
+        boundaries = range(1, len(text) + 1)  # every offset (a CR LF pair may be split)
+    else:
+        boundaries = [m.end() for m in _GRAPHEME.finditer(text)]
     low, high = 0, len(boundaries) - 1
     while low < high:  # the first boundary whose prefix is over the limit
         middle = (low + high) // 2
