@@ -369,3 +369,36 @@ def test_linear_cut_point_agrees_with_searching(text: str, limit: int) -> None:
         assert length._cut_point(text, counter, limit, linear=True) == length._cut_point(
             text, counter, limit, linear=False
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two mobiles written one after the other
+        (
+            "Call 0412 345 678 0400 111 222 anytime",
+            [
+                ("privacy.personal-information", "0412 345 678"),
+                ("privacy.personal-information", "0400 111 222"),
+            ],
+        ),
+        # landlines run together are not New Zealand mobiles
+        ("Bookings: 0298765432 or 0398765432", []),
+        # "000" inside a number is not the emergency number
+        (
+            "Suicide prevention walk: 1 000 people joined. Call Lifeline 13 11 14.",
+            [("inclusive.suicide-help", "Suicide")],
+        ),
+        # capitals in handles, addresses and hashtags are not shouting
+        ("Follow @NSWSES and see https://www.example.gov.au/FORMS/PERMIT", []),
+        ("Stay cool #BUSHFIRESAFETY", [("accessibility.hashtag-case", "#BUSHFIRESAFETY")]),
+        ("We \u2764 our volunteers", [("accessibility.emoji-for-words", "\u2764")]),
+        ("Join us \u2047\u2047", [("tone.repeated-punctuation", "\u2047\u2047")]),
+        # a reference grouped 4-4-2 is not a Medicare number
+        ("Ref 2123 4567 01 is your invoice.", []),
+        ("You need to read the terms. Thanks.", []),
+    ],
+)
+def test_found_by_review(text: str, expected: list[tuple[str, str]]) -> None:
+    report = check_draft(text, platform="x")
+    assert [(v.rule_id, v.excerpt) for v in report.violations] == expected

@@ -15,6 +15,7 @@ __all__ = [
     "looks_like_name",
     "match_case",
     "parse_marked",
+    "prose_only",
     "sentences",
     "starts_sentence",
 ]
@@ -147,6 +148,23 @@ def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
     if kept:
         start += len(piece) - len(piece.lstrip())
         spans.append((start, start + len(kept)))
+
+
+# Not prose: web addresses, email addresses, @handles and #hashtags.
+_NOT_PROSE = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w]+", re.IGNORECASE
+)
+
+
+def prose_only(text: str) -> str:
+    """The text with addresses, handles and hashtags blanked out (same length).
+
+    Offsets into the result are offsets into ``text``, so rules that judge the
+    wording (capitals, reading grade) can ignore what is not prose.
+    """
+    if "@" not in text and "#" not in text and "http" not in text and "www." not in text:
+        return text
+    return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
 
 
 def inflect(word: str, form: Form) -> str:

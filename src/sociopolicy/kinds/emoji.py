@@ -25,8 +25,9 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
     """Where the emoji are, one span per emoji as people see it.
 
     A family, a flag or a thumbs-up with a skin tone is one emoji (a grapheme
-    cluster). A symbol that is text by default, such as © or ™, is not an emoji
-    unless it is followed by the emoji variation selector.
+    cluster). Symbols before U+2600 that are text by default, such as © or ™,
+    are not emoji unless followed by the emoji variation selector; ☀, ⚠ and ❤
+    are, since platforms show them as emoji.
     """
     if text.isascii():
         return []
@@ -39,8 +40,8 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
         if cluster is None:  # pragma: no cover - \X always matches one character
             continue
         begin, end = cluster.span()
-        if end - begin == 1 and not _PRESENTATION.match(text, begin):
-            continue  # © ® ™ ↔ as plain text
+        if end - begin == 1 and ord(text[begin]) < 0x2600 and not _PRESENTATION.match(text, begin):
+            continue  # © ® ™ ↔ as plain text; ☀ ⚠ ❤ and later symbols show as emoji
         spans.append((begin, end))
         reach = end
     return spans

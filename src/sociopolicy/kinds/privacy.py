@@ -36,7 +36,9 @@ _MOBILE = re.compile(
     r"(?<![\d+])(?:"
     r"(?:\+?61[ -]?|0)4\d{2}[ -]?\d{3}[ -]?\d{3}"
     r"|(?:\+?44[ -]?|0)7\d{3}[ -]?\d{6}"
-    r"|(?:\+?64[ -]?|0)2[0-9][ -]?\d{3,4}[ -]?\d{3,4}"
+    # New Zealand: written with its prefix apart ("021 123 4567"), since run
+    # together it cannot be told from a Sydney or Melbourne landline.
+    r"|(?:\+?64[ -]?2[0-9]|02[0-9][ -])[ -]?\d{3,4}[ -]?\d{3,4}"
     r")(?!\d)"
 )
 # Runs of digits with single spaces or hyphens between groups (edges checked in code,
@@ -93,6 +95,13 @@ def _card(digits: str) -> bool:
     return 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn_valid(digits)
 
 
+# How each number is written: unbroken, or in its usual groups (so that a
+# reference such as "2123 4567 01" is not taken for a Medicare number).
+_FORMATS: dict[str, Callable[[str], bool]] = {
+    "credit_card": lambda written: True,
+    "tfn": re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{3}").fullmatch,  # type: ignore[dict-item]
+    "medicare": re.compile(r"\d{4}[ -]?\d{5}[ -]?\d(?:[ -]?\d)?").fullmatch,  # type: ignore[dict-item]
+}
 _NUMBER_CHECKS: dict[str, Callable[[str], bool]] = {
     "credit_card": _card,
     "tfn": tfn_valid,
@@ -187,21 +196,33 @@ class _PrivacyMatcher:
         and a nine-digit number can be both a valid TFN and a New Zealand mobile.
         """
         size = len(body)
+        reported: set[tuple[int, int]] = set()
         for run in _DIGIT_RUN.finditer(body):
             start, end = run.span()
-            if start > 0 and (body[start - 1].isalnum() or body[start - 1] in "-_"):
-                continue  # part of a code such as "ABN12345678" or "REF-12345678"
-            if end < size and (body[end].isalnum() or body[end] in "-_"):
-                continue  # longer than any number looked for, or part of a code
-            digits = _digits(run.group())
-            checked = next((name for name in numbers if _NUMBER_CHECKS[name](digits)), None)
-            if checked is not None:
-                yield _found(start, end, checked)
-                continue
+            whole = not (
+                (start > 0 and (body[start - 1].isalnum() or body[start - 1] in "-_"))
+                or (end < size and (body[end].isalnum() or body[end] in "-_"))
+            )  # not part of a code such as "ABN12345678", nor cut from a longer run
+            if whole:
+                digits = _digits(run.group())
+                checked = next(
+                    (n for n in numbers if _NUMBER_CHECKS[n](digits) and _FORMATS[n](run.group())),
+                    None,
+                )
+                if checked is not None:
+                    reported.add((start, end))
+                    yield _found(start, end, checked)
+                    continue
             if mobiles:
-                for m in _MOBILE.finditer(body, max(0, start - 4), end):
-                    if _digits(m.group()) not in self.allowed_numbers:
-                        yield _found(m.start(), m.end(), "mobile")
+                # Mobiles are looked for around every run: two numbers written
+                # one after the other form a single run of digits.
+                for m in _MOBILE.finditer(body, max(0, start - 4)):
+                    if m.start() > end:
+                        break  # past this run (no end limit, so no number is cut short)
+                    if m.span() in reported or _digits(m.group()) in self.allowed_numbers:
+                        continue
+                    reported.add(m.span())
+                    yield _found(m.start(), m.end(), "mobile")
 
 
 def _digits(text: str) -> str:

@@ -22,7 +22,7 @@ DEFAULT_EMOTICONS: tuple[str, ...] = (
 )  # fmt: skip
 
 # Runs of two or more "!" or "?" (including "?!" and "‽" clusters).
-_REPEATED = re.compile(r"[!?\u203d\u2047-\u2049]{2,}|\u203d")
+_REPEATED = re.compile(r"[!?\u203d\u2047-\u2049]{2,}|[\u203d\u2047-\u2049]")
 # A symbol repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
 _SYMBOL = r"[-=*~_#+.<>|/\\^]"
 
@@ -91,7 +91,7 @@ class _PunctuationMatcher:
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
-        if self.repeated and ("!" in body or "?" in body or "\u203d" in body):
+        if self.repeated and any(mark in body for mark in "!?\u203d\u2047\u2048\u2049"):
             for m in _REPEATED.finditer(body):
                 mark = "?" if "?" in m.group() or "\u203d" in m.group() else "!"
                 yield Finding(

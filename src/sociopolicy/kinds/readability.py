@@ -9,15 +9,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..phrases import PhraseSet
-from ..text import sentences
+from ..text import prose_only, sentences
 from .base import AnalysedText, Finding, RuleBase
 
-__all__ = ["ReadabilityRule", "flesch_kincaid_grade", "prose_only", "prose_sentences", "syllables"]
+__all__ = ["ReadabilityRule", "flesch_kincaid_grade", "prose_sentences", "syllables"]
 
 # Not prose: web addresses, @handles, #hashtags and email addresses.
-_NOT_PROSE = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w]+", re.IGNORECASE
-)
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
@@ -53,13 +50,6 @@ def syllables(word: str) -> int:
     if word.endswith(("ed", "es")) and not word.endswith(("ted", "ded", "ses", "zes", "ces")):
         count -= 1 if count > 1 else 0  # "closed", "lives"
     return max(count, 1)
-
-
-def prose_only(text: str) -> str:
-    """The text with addresses, handles and hashtags blanked out (same length)."""
-    if "@" not in text and "#" not in text and "http" not in text and "www." not in text:
-        return text
-    return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
 
 
 def prose_sentences(text: str) -> list[tuple[int, int, list[str]]]:

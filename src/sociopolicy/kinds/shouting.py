@@ -10,7 +10,7 @@ import regex
 from pydantic import Field, StrictStr
 
 from ..phrases import PhraseSet
-from ..text import starts_sentence
+from ..text import prose_only, starts_sentence
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["ShoutingRule"]
@@ -91,7 +91,11 @@ class _ShoutingMatcher:
         self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        body = text.text
+        if _TWO_CAPITALS.search(text.text) is None:
+            return  # no word in capitals at all: the usual case
+        # Web addresses, handles and hashtags are not prose: their capitals are
+        # not shouting (hashtags have their own rules).
+        body = text.memo("prose", prose_only)
         if _TWO_CAPITALS.search(body) is None:
             return  # no word in capitals at all: the usual case
         words = [
@@ -109,10 +113,10 @@ class _ShoutingMatcher:
         if self.max_ratio is not None and long_capital:
             long_words = len(self.long_word.findall(body))
             if long_words >= self.min_words and len(long_capital) >= self.max_ratio * long_words:
-                yield self._finding(body, words[0][0], words[-1][1], len(words))
+                yield self._finding(text.text, body, words[0][0], words[-1][1], len(words))
                 return
         for start, end, count in self._runs(body, words, long_capital):
-            yield self._finding(body, start, end, count)
+            yield self._finding(text.text, body, start, end, count)
 
     def _runs(
         self, body: str, words: list[tuple[int, int, str]], long_capital: set[int]
@@ -128,8 +132,11 @@ class _ShoutingMatcher:
                 yield words[i][0], words[j][1], count
             i = j + 1
 
-    def _finding(self, body: str, start: int, end: int, count: int) -> Finding:
+    def _finding(self, original: str, body: str, start: int, end: int, count: int) -> Finding:
         span = body[start:end]
+        if original[start:end] != span:
+            # The span holds an address or hashtag: no mechanical fix for it.
+            return Finding(start, end, values={"words": count})
         lowered = _WORD.sub(
             lambda m: m.group() if m.group().upper() in self.allow else m.group().lower(), span
         )
