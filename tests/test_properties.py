@@ -131,6 +131,9 @@ def test_following_a_replacement_silences_the_rule_there(text: str) -> None:
 
 DEFAULT_IDS = [rule.id for rule in load_ruleset().rules]
 
+# The bundled ruleset has no https rule (issue 5 decides), so a fixture has one.
+HTTPS_RULESET = Path(__file__).parent / "fixtures" / "https.yaml"
+
 
 @settings(max_examples=15)
 @given(texts, st.sets(st.sampled_from(DEFAULT_IDS), min_size=1))
@@ -146,3 +149,43 @@ def test_disabling_rules_in_a_fork_only_removes_their_violations(
         forked = check_draft(text, ruleset=fork).violations
     base = check_draft(text).violations
     assert list(forked) == [v for v in base if v.rule_id not in disabled]
+
+
+lower_words = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9), min_size=1, max_size=12
+)
+
+
+@given(lower_words)
+def test_lower_case_text_never_shouts(words: list[str]) -> None:
+    text = " ".join(words) + "."
+    assert check_draft(text).for_rule("tone.shouting") == ()
+
+
+@given(lower_words, st.integers(0, 11), st.text(alphabet="abcdefghij", min_size=5, max_size=9))
+def test_one_long_word_in_capitals_is_reported_with_its_lower_case(
+    words: list[str], position: int, word: str
+) -> None:
+    words.insert(min(position, len(words)), word.upper())
+    text = "we " + " ".join(words) + "."
+    found = check_draft(text).for_rule("tone.shouting")
+    assert [(v.excerpt, v.replacements) for v in found] == [(word.upper(), (word,))]
+
+
+@given(st.sampled_from(["nationalvolunteerweek", "floodrecovery", "heatwave", "haveyoursay"]))
+def test_following_a_hashtag_fix_silences_the_rule(tag: str) -> None:
+    text = f"Thanks all! #{tag}"
+    (violation,) = check_draft(text).for_rule("accessibility.hashtag-case")
+    fixed = text[: violation.start] + violation.replacements[0] + text[violation.end :]
+    assert check_draft(fixed).for_rule("accessibility.hashtag-case") == ()
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz/", min_size=1, max_size=20))
+def test_an_http_link_fix_is_the_https_link(path: str) -> None:
+    url = f"http://www.example.gov.au/{path}x"
+    report = check_draft(f"See {url} today", ruleset=HTTPS_RULESET)
+    (violation,) = report.violations
+    assert violation.excerpt == url
+    assert violation.replacements == ("https://" + url[len("http://") :],)
+    fixed = check_draft(f"See {violation.replacements[0]} today", ruleset=HTTPS_RULESET)
+    assert fixed.violations == ()
