@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from sociopolicy import check_draft
 from sociopolicy.kinds.privacy import luhn_valid, medicare_valid, tfn_valid
 
+from .conftest import WriteRuleset
+
 RULE = "privacy.personal-information"
 filler = st.text(alphabet="abcdefgh XYZ.,!?\n", max_size=40)
 
@@ -94,3 +96,27 @@ def _message(what: str) -> str:
 )
 def test_contact_details_and_dates(text: str, found: list[str]) -> None:
     assert [excerpt for excerpt, _ in _found(text)] == found
+
+
+def test_street_addresses(write_ruleset: WriteRuleset) -> None:
+    path = write_ruleset(
+        "addresses.yaml",
+        """
+        name: addresses
+        version: "1"
+        rules:
+          - id: privacy.address
+            category: privacy
+            kind: privacy
+            detect: [street_address]
+            message: "{{ what }}"
+            source: https://example.org
+            examples: {fail: ["[[12 King St]]"], pass: ["King St"]}
+        """,
+    )
+    text = "I live at Unit 4, 27 Smith Street and work at 9 Old Mill Rd. Open 9am King St."
+    found = [(v.excerpt, v.message) for v in check_draft(text, ruleset=path).violations]
+    assert found == [
+        ("Unit 4, 27 Smith Street", "a street address"),
+        ("9 Old Mill Rd", "a street address"),
+    ]

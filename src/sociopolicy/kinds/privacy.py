@@ -19,7 +19,9 @@ __all__ = [
     "tfn_valid",
 ]
 
-Detector = Literal["email", "mobile", "credit_card", "tfn", "medicare", "date_of_birth"]
+Detector = Literal[
+    "email", "mobile", "credit_card", "tfn", "medicare", "date_of_birth", "street_address"
+]
 DETECTORS: tuple[str, ...] = (
     "email",
     "mobile",
@@ -27,6 +29,7 @@ DETECTORS: tuple[str, ...] = (
     "tfn",
     "medicare",
     "date_of_birth",
+    "street_address",
 )
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
@@ -57,6 +60,16 @@ _BIRTH = re.compile(
 )
 
 _ANY_DIGIT = re.compile(r"\d")
+# A street address: a number (with a unit), one to three capitalised words and a
+# street type, as written in Australia, New Zealand and the UK.
+_STREET_TYPES = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Crescent|Cres|Parade|Pde"
+    "|Terrace|Tce|Close|Cl|Way|Highway|Hwy|Boulevard|Blvd|Circuit|Cct|Grove|Gr|Square|Sq"
+)
+_ADDRESS = re.compile(
+    r"\b(?:(?:Unit|Apartment|Apt|Flat)\s*\d+[A-Za-z]?,?\s+)?\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+    r"\s+(?:[A-Z][a-z'\u2019-]+\s+){1,3}(?:" + _STREET_TYPES + r")\b"
+)
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
 _MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
 
@@ -114,6 +127,7 @@ _NAMES = {
     "tfn": "a tax file number",
     "medicare": "a Medicare number",
     "date_of_birth": "a date of birth",
+    "street_address": "a street address",
 }
 
 
@@ -131,7 +145,11 @@ class PrivacyRule(RuleBase):
     * ``tfn``: 9 digits that pass the tax file number check;
     * ``medicare``: 10 or 11 digits that pass the Medicare check;
     * ``date_of_birth``: a date after "DOB", "date of birth", "born" or
-      "birthday".
+      "birthday";
+    * ``street_address``: a number, one to three capitalised words and a
+      street type ("12 King St", "Unit 4, 27 Smith Street"). A council's own
+      buildings have addresses too, so this suits comments and replies more
+      than posts.
 
     Digits may be grouped with single spaces or hyphens. A number that fails
     its check (a wrong last digit) is not reported. The message can use
@@ -183,6 +201,9 @@ class _PrivacyMatcher:
         mobiles = "mobile" in self.detect
         if numbers or mobiles:
             yield from self._numbers(body, numbers, mobiles)
+        if "street_address" in self.detect:
+            for m in _ADDRESS.finditer(body):
+                yield _found(m.start(), m.end(), "street_address")
         if "date_of_birth" in self.detect:
             lowered = text.memo("lower", str.lower)
             if "born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
