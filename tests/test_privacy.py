@@ -120,3 +120,22 @@ def test_street_addresses(write_ruleset: WriteRuleset) -> None:
         ("Unit 4, 27 Smith Street", "a street address"),
         ("9 Old Mill Rd", "a street address"),
     ]
+
+
+def test_organisation_details_in_vars_are_allowed(write_ruleset: WriteRuleset) -> None:
+    fork = write_ruleset(
+        "council.yaml",
+        """
+        name: council
+        version: "1"
+        extends: public-sector
+        vars:
+          email_domains: [springfield.example]
+          phone_numbers: "0400 111 222"
+        """,
+    )
+    text = "Email help@springfield.example or jo@example.com, call 0400 111 222 or 0412 345 678."
+    found = [v.excerpt for v in check_draft(text, ruleset=fork).for_rule(RULE)]
+    assert found == ["jo@example.com", "0412 345 678"]
+    default = [v.excerpt for v in check_draft(text).for_rule(RULE)]
+    assert default == ["help@springfield.example", "jo@example.com", "0400 111 222", "0412 345 678"]

@@ -237,9 +237,13 @@ def _compile_rule(
             issues.append(Issue(raw.locate(loc), str(exc), rule_id=rule.id, field=field_path(loc)))
     if len(templates) != (1 if rule.action.reply is None else 2):
         return None
+    matcher = rule.matcher()
+    bind = getattr(matcher, "bind", None)
+    if bind is not None:
+        bind(layer.vars)  # kinds that also read the ruleset's vars
     return CompiledRule(
         rule=rule,
-        matcher=rule.matcher(),
+        matcher=matcher,
         message=templates["message"],
         reply=templates.get("reply"),
         citation=cite(rule.source, layer.sources),

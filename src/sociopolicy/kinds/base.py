@@ -274,7 +274,9 @@ class CheckIncomplete(Exception):
 class Matcher(Protocol):
     """A rule's compiled check. Built once per ruleset; ``find`` runs per text.
 
-    ``phrase_sets`` lists the phrase lists the matcher reads through
+    A matcher may also have ``bind(variables)``, called once with the ruleset's
+    merged ``vars`` (the privacy kind reads the organisation's own contact
+    details there). ``phrase_sets`` lists the phrase lists the matcher reads through
     :meth:`AnalysedText.hits`, so the engine can scan them all in one pass;
     ``required`` lets it skip matchers that cannot fire on a text.
     """

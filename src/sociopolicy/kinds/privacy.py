@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Literal
 
 from pydantic import Field, StrictStr, field_validator
 
@@ -137,9 +137,11 @@ class PrivacyRule(RuleBase):
     ``detect`` chooses the detectors:
 
     * ``email``: an email address, unless its domain (or a parent domain) is in
-      ``allowed_email_domains`` (the organisation's own addresses);
+      ``allowed_email_domains`` or the ruleset's ``vars.email_domains`` (the
+      organisation's own addresses);
     * ``mobile``: an Australian, UK or New Zealand mobile number, in local or
-      international form, unless listed in ``allowed_numbers``; service numbers
+      international form, unless listed in ``allowed_numbers`` or
+      ``vars.phone_numbers``; service numbers
       (13, 1300, 1800, 000) are never mobiles;
     * ``credit_card``: 13 to 19 digits starting 3 to 6 that pass the Luhn check;
     * ``tfn``: 9 digits that pass the tax file number check;
@@ -186,6 +188,16 @@ class _PrivacyMatcher:
         self.allowed_numbers = frozenset(re.sub(r"\D", "", n) for n in rule.allowed_numbers)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
+
+    def bind(self, variables: Mapping[str, Any]) -> None:
+        """Also allow the organisation's own details listed in the ruleset's ``vars``.
+
+        ``vars.email_domains`` and ``vars.phone_numbers`` (a value or a list).
+        """
+        domains = _strings(variables.get("email_domains"))
+        numbers = _strings(variables.get("phone_numbers"))
+        self.allowed_domains = self.allowed_domains | {d.lower().lstrip("@.") for d in domains}
+        self.allowed_numbers = self.allowed_numbers | {re.sub(r"\D", "", n) for n in numbers}
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
@@ -244,6 +256,14 @@ class _PrivacyMatcher:
                         continue
                     reported.add(m.span())
                     yield _found(m.start(), m.end(), "mobile")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str | int):
+        return [str(value)]
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value if isinstance(item, str | int)]
+    return []
 
 
 def _digits(text: str) -> str:
