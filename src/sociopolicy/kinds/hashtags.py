@@ -111,7 +111,7 @@ class _HashtagsMatcher:
 
     def __init__(self, rule: HashtagsRule) -> None:
         self.max_count = rule.max_count
-        self.by_platform = dict(rule.max_count_by_platform)
+        self.by_platform: dict[str, int] = dict(rule.max_count_by_platform)
         self.camel_case = rule.camel_case
         self.words = frozenset(w.lower() for w in rule.word_list)
         self.mid_sentence = rule.mid_sentence
@@ -125,7 +125,7 @@ class _HashtagsMatcher:
         body = text.text
         limit = self.max_count
         if text.platform is not None:
-            limit = self.by_platform.get(text.platform, limit)  # type: ignore[call-overload]
+            limit = self.by_platform.get(text.platform, limit)
         if limit is not None and len(spans) > limit:
             extra = spans[limit:]
             values = {"what": "too many hashtags", "count": len(spans)}

@@ -152,12 +152,14 @@ class _LengthMatcher:
     __slots__ = ("limits", "phrase_sets", "required")
 
     def __init__(self, rule: LengthRule) -> None:
-        self.limits = {platform: tuple(limits) for platform, limits in rule.limits.items()}
+        self.limits: dict[str, tuple[Limit, ...]] = {
+            platform: tuple(limits) for platform, limits in rule.limits.items()
+        }
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        limits = self.limits.get(text.platform) if text.platform else None  # type: ignore[call-overload]
+        limits = self.limits.get(text.platform) if text.platform else None
         if not limits:
             return
         body = text.text

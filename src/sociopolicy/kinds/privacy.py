@@ -110,10 +110,12 @@ def _card(digits: str) -> bool:
 
 # How each number is written: unbroken, or in its usual groups (so that a
 # reference such as "2123 4567 01" is not taken for a Medicare number).
+_TFN_FORMAT = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{3}")
+_MEDICARE_FORMAT = re.compile(r"\d{4}[ -]?\d{5}[ -]?\d(?:[ -]?\d)?")
 _FORMATS: dict[str, Callable[[str], bool]] = {
     "credit_card": lambda written: True,
-    "tfn": re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{3}").fullmatch,  # type: ignore[dict-item]
-    "medicare": re.compile(r"\d{4}[ -]?\d{5}[ -]?\d(?:[ -]?\d)?").fullmatch,  # type: ignore[dict-item]
+    "tfn": lambda written: _TFN_FORMAT.fullmatch(written) is not None,
+    "medicare": lambda written: _MEDICARE_FORMAT.fullmatch(written) is not None,
 }
 _NUMBER_CHECKS: dict[str, Callable[[str], bool]] = {
     "credit_card": _card,
