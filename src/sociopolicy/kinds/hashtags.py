@@ -111,7 +111,7 @@ class _HashtagsMatcher:
 
     def __init__(self, rule: HashtagsRule) -> None:
         self.max_count = rule.max_count
-        self.by_platform: dict[str, int] = dict(rule.max_count_by_platform)
+        self.by_platform: dict[str, int] = dict(rule.max_count_by_platform.items())
         self.camel_case = rule.camel_case
         self.words = frozenset(w.lower() for w in rule.word_list)
         self.mid_sentence = rule.mid_sentence
