@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, StrictStr, field_validator
 
@@ -22,15 +22,7 @@ __all__ = [
 Detector = Literal[
     "email", "mobile", "credit_card", "tfn", "medicare", "date_of_birth", "street_address"
 ]
-DETECTORS: tuple[str, ...] = (
-    "email",
-    "mobile",
-    "credit_card",
-    "tfn",
-    "medicare",
-    "date_of_birth",
-    "street_address",
-)
+DETECTORS: tuple[str, ...] = get_args(Detector)
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
 # Mobile numbers: Australia 04xx xxx xxx, UK 07xxx xxxxxx, New Zealand 02x xxx xxxx,
