@@ -42,19 +42,12 @@ class PhraseMatcher:
 
     __slots__ = ("exceptions", "phrase_sets", "phrases", "required", "skip_names")
 
-    def __init__(
-        self,
-        phrases: Sequence[str],
-        exceptions: Sequence[str],
-        *,
-        ignore_case: bool,
-        inflect: bool,
-        skip_names: bool = False,
-    ) -> None:
-        self.skip_names = skip_names
-        self.phrases = PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect)
+    def __init__(self, rule: PhraseRuleBase, phrases: Sequence[str]) -> None:
+        self.skip_names = rule.skip_proper_names
+        options = {"ignore_case": rule.ignore_case, "inflect": rule.inflect}
+        self.phrases = PhraseSet(phrases, **options)
         self.required: PhraseSet | None = self.phrases
-        self.exceptions = compile_phrases(exceptions, ignore_case=ignore_case, inflect=inflect)
+        self.exceptions = compile_phrases(rule.exceptions, **options)
         extra = (self.exceptions,) if self.exceptions else ()
         self.phrase_sets: tuple[PhraseSet, ...] = (self.phrases, *extra)
 

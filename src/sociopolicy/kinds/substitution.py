@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -70,33 +70,15 @@ class SubstitutionRule(PhraseRuleBase):
         return swap
 
     def matcher(self) -> _SubstitutionMatcher:
-        return _SubstitutionMatcher(
-            list(self.swap),
-            self.exceptions,
-            ignore_case=self.ignore_case,
-            inflect=self.inflect,
-            skip_names=self.skip_proper_names,
-            replacements=tuple(self.swap.values()),
-        )
+        return _SubstitutionMatcher(self)
 
 
 class _SubstitutionMatcher(PhraseMatcher):
     __slots__ = ("replacements",)
 
-    def __init__(
-        self,
-        phrases: Sequence[str],
-        exceptions: Sequence[str],
-        *,
-        ignore_case: bool,
-        inflect: bool,
-        skip_names: bool,
-        replacements: tuple[tuple[str, ...], ...],
-    ) -> None:
-        super().__init__(
-            phrases, exceptions, ignore_case=ignore_case, inflect=inflect, skip_names=skip_names
-        )
-        self.replacements = replacements
+    def __init__(self, rule: SubstitutionRule) -> None:
+        super().__init__(rule, list(rule.swap))
+        self.replacements = tuple(rule.swap.values())
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         for hit in self.hits(text):

@@ -29,13 +29,7 @@ class TermsRule(PhraseRuleBase):
     terms: tuple[StrictStr, ...] = Field(min_length=1, description="Words or phrases to report.")
 
     def matcher(self) -> _TermsMatcher:
-        return _TermsMatcher(
-            self.terms,
-            self.exceptions,
-            ignore_case=self.ignore_case,
-            inflect=self.inflect,
-            skip_names=self.skip_proper_names,
-        )
+        return _TermsMatcher(self, self.terms)
 
 
 class _TermsMatcher(PhraseMatcher):
