@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sociopolicy import check_draft, load_ruleset
+from sociopolicy import RulesetError, check_draft, load_ruleset
 from sociopolicy._common import duration_seconds
 from sociopolicy.kinds import KINDS, Rule
 from sociopolicy.testing import example_cases, run_example
-from sociopolicy.text import inflect, match_case, starts_sentence
+from sociopolicy.text import inflect, match_case, sentences, starts_sentence
 
 from .conftest import WriteRuleset
 
@@ -218,6 +218,24 @@ def test_starts_sentence(text: str, offset: int, expected: bool) -> None:
     assert starts_sentence(text, offset) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+        ("Wait?! Really... yes", ["Wait?!", "Really...", "yes"]),
+        ('He said "Go." Then left.', ['He said "Go."', "Then left."]),
+        ("Version 3.5 of example.gov.au works.", ["Version 3.5 of example.gov.au works."]),
+        ("Ask Dr. Lee and Cr. Tran, e.g. today.", ["Ask Dr. Lee and Cr. Tran, e.g. today."]),
+        ("(e.g. this) and Mr. Smith.", ["(e.g. this) and Mr. Smith."]),
+        ("Call Dr . Now", ["Call Dr .", "Now"]),  # a spaced stop is no abbreviation
+        ("Kids drew. Then ate.", ["Kids drew.", "Then ate."]),  # "drew" is not "Dr"
+        ("Line one\nLine two.\n\nThree", ["Line one", "Line two.", "Three"]),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in sentences(text)] == expected
+
+
 def test_skip_proper_names(write_ruleset: WriteRuleset) -> None:
     path = _rule(
         write_ruleset,
@@ -270,6 +288,67 @@ def test_pattern_prefilter_skips_texts_without_its_words(write_ruleset: WriteRul
     assert [v.excerpt for v in report.violations] == ["Hurry up"]
     problems = {c.name: run_example(c) for c in example_cases(load_ruleset(path))}
     assert problems["kinds::tone.wrong-prefilter::fail-1"] == "did not fire but should have"
+
+
+def test_pattern_prefilter_groups_each_need_a_word(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        r"""
+  - id: privacy.asks
+    category: privacy
+    kind: pattern
+    pattern: '\b(?:post|share)\s+your\s+(?:address|phone)'
+    prefilter: [[address, phone], [post, share], [your]]
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[share your phone]]"], pass: ["share the phone"]}
+""",
+    )
+    report = check_draft("Please post your address.", ruleset=path)
+    assert [v.excerpt for v in report.violations] == ["post your address"]
+    # Each list is scanned with the other phrase lists, in the same pass.
+    assert len(load_ruleset(path).compiled.rules[0].matcher.phrase_sets) == 3
+
+
+def test_pattern_prefilter_group_missing_a_word_skips_the_match(
+    write_ruleset: WriteRuleset,
+) -> None:
+    path = _rule(
+        write_ruleset,
+        r"""
+  - id: privacy.asks
+    category: privacy
+    kind: pattern
+    pattern: '\bpost\s+your\s+address'
+    prefilter: [[address], [brake]]
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[post your address]]"], pass: ["post it"]}
+""",
+    )
+    # Every list must have a word in the text: "brake" is absent, so the rule
+    # does not run and its own fail example shows the mistake.
+    assert check_draft("Post your address.", ruleset=path).ok
+    problems = {c.name: run_example(c) for c in example_cases(load_ruleset(path))}
+    assert problems["kinds::privacy.asks::fail-1"] == "did not fire but should have"
+
+
+def test_pattern_prefilter_rejects_an_empty_group(write_ruleset: WriteRuleset) -> None:
+    path = _rule(
+        write_ruleset,
+        r"""
+  - id: privacy.asks
+    category: privacy
+    kind: pattern
+    pattern: 'x'
+    prefilter: [[address], []]
+    message: m
+    source: https://example.org
+    examples: {fail: ["[[x]]"], pass: ["y"]}
+""",
+    )
+    with pytest.raises(RulesetError, match=r"field .prefilter\[1\].: needs at least 1 item"):
+        load_ruleset(path)
 
 
 def test_terms_written_with_capitals_keep_replacements_as_written(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 from pathlib import Path
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
+from sociopolicy.text import sentences
 
 # Text built from words the rules know, so that violations are common, mixed
 # with arbitrary Unicode so that odd input is covered too.
@@ -189,3 +191,14 @@ def test_an_http_link_fix_is_the_https_link(path: str) -> None:
     assert violation.replacements == ("https://" + url[len("http://") :],)
     fixed = check_draft(f"See {violation.replacements[0]} today", ruleset=HTTPS_RULESET)
     assert fixed.violations == ()
+
+
+@given(st.text(alphabet=" .!?\n\u2026\"')(aDrxe.g3", max_size=80))
+def test_sentences_are_ordered_trimmed_and_lose_nothing(text: str) -> None:
+    spans = sentences(text)
+    assert all(a < b for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
+    assert all(text[a:b] == text[a:b].strip() for a, b in spans)
+    # Every character that is not a space lies in some sentence.
+    kept = "".join(text[a:b] for a, b in spans)
+    assert "".join(kept.split()) == "".join(text.split())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ from .models import (
     Target,
     Violation,
 )
-from .phrases import PhraseIndex
+from .phrases import Hit, PhraseIndex
 from .templates import Template
 from .text import LineIndex
 
@@ -72,6 +72,7 @@ DECISION_OF: dict[ActionKind, Decision] = {
 _DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
 _MESSAGE_CACHE_SIZE = 4096
+_PLAN_CACHE_SIZE = 256
 
 
 def _hashable(value: Any) -> Any:
@@ -140,6 +141,36 @@ class CompiledRuleset:
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
         }
+        position = {id(s): number for number, s in enumerate(self.index.sets)}
+        #: Per rule, the place in the scan results of the phrases it requires.
+        self._required_at = {
+            id(item): position.get(id(item.matcher.required), -1)
+            if item.matcher.required is not None
+            else None
+            for item in self.rules
+        }
+        self._plans: dict[Hashable, tuple[CompiledRule, ...]] = {}
+
+    def _plan(
+        self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
+    ) -> tuple[CompiledRule, ...]:
+        """The rules whose conditions hold for this kind, platform and context (cached)."""
+        key = (
+            target_kind,
+            platform,
+            tuple((k, type(v), v) for k, v in sorted(context.items())) if context else (),
+        )
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.clear()
+            plan = self._plans[key] = tuple(
+                item
+                for item in self._by_target.get(target_kind, ())
+                if item.when is None
+                or item.when.holds(platform=platform, kind=target_kind, context=context)
+            )
+        return plan
 
     def run(
         self,
@@ -154,26 +185,28 @@ class CompiledRuleset:
     ) -> list[_Fired]:
         """Check one text with every rule that applies to it (or just rule ``only``)."""
         fired: list[_Fired] = []
-        rules = [
-            item
-            for item in self._by_target.get(target_kind, ())
-            if (only is None or item.rule.id == only)
-            and (
-                item.when is None
-                or item.when.holds(platform=platform, kind=target_kind, context=context)
-            )
-        ]
+        rules = self._plan(target_kind, platform, context)
+        if only is not None:
+            rules = tuple(item for item in rules if item.rule.id == only)
         if not rules:
             return fired
         analysed = AnalysedText(text, platform, media)
+        scanned: list[list[Hit]] = []
         if only is None and self._set_ids:
-            analysed.remember_all(self._set_ids, self.index.scan(text))
+            scanned = self.index.scan(text)
+            analysed.remember_all(self._set_ids, scanned)
+        required_at = self._required_at
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
         for item in rules:
-            required = item.matcher.required
-            if required is not None and not analysed.hits(required):
-                continue  # cannot fire without those words
+            required = required_at[id(item)]
+            if required is not None:
+                # Cannot fire without those words: skip it when the scan found none.
+                found = scanned[required] if scanned and required >= 0 else None
+                if found is None:
+                    found = analysed.hits(item.matcher.required)  # type: ignore[arg-type]
+                if not found:
+                    continue
             try:
                 findings = list(item.matcher.find(analysed))
             except CheckIncomplete as exc:

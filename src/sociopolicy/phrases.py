@@ -21,7 +21,6 @@ Matching rules, documented for ruleset authors in ``docs/ruleset-format.md``:
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ _END = r"(?!\w)(?!" + _APOSTROPHE_CLASS + r"(?!s(?!\w))\w)"
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
 _TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
-_WORD = re.compile(r"\w+")
+_INNER_WORD = re.compile(_START + r"\w")
 
 
 def _spelling(text: str) -> str:
@@ -165,30 +164,20 @@ class PhraseIndex:
             found = [(n, p) for n, p in prefixes if p in self._lookup]
             if found:
                 self._shorter[key] = found
-        # Phrases that start with a letter or digit are found from the text's
-        # words: a word that begins some phrase is checked with one anchored
-        # trie regex, which returns the longest phrase starting there.
-        # A one-word phrase is a candidate at its word; a longer one only where
-        # its first two words follow each other.
+        # Phrases that start with a letter or digit are found by one regex, a
+        # character trie of every phrase: the engine branches on characters, so
+        # its cost barely grows with the number of phrases, and it reports the
+        # longest phrase starting at each word.
         word_initial, other_initial = _Trie(), _Trie()
-        singles: set[str] = set()
-        pairs: set[tuple[str, str]] = set()
         for key in self._lookup:
-            if not _is_word_char(key[0]):
-                other_initial.add(key)
-                continue
-            word_initial.add(key)
-            words = _WORD.findall(key)
-            if len(words) == 1:
-                singles.add(words[0])
-            else:
-                pairs.add((words[0], words[1]))
-        self._singles = frozenset(singles)
-        self._pairs = frozenset(pairs)
-        self._pair_starts = frozenset(first for first, _ in pairs)
-        self._anchored: re.Pattern[str] | None = None
-        if word_initial.children:
-            self._anchored = re.compile(word_initial.pattern(), re.IGNORECASE)
+            (word_initial if _is_word_char(key[0]) else other_initial).add(key)
+        self._trie = word_initial.pattern() if word_initial.children else None
+        # Keys are lower case: a lower-cased text is matched without IGNORECASE,
+        # which lets the engine reject most positions on their first character.
+        self._lower: re.Pattern[str] | None = None
+        self._any_case: re.Pattern[str] | None = None
+        if self._trie is not None:
+            self._lower = re.compile(_START + self._trie)
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
         if other_initial.children:
@@ -199,67 +188,33 @@ class PhraseIndex:
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""
         found: list[list[Hit]] = [[] for _ in self.sets]
-        anchored = self._anchored
-        if anchored is not None:
-            for start in self._candidates(text):
-                if start > 1 and text[start - 1] in APOSTROPHES and text[start - 2].isalnum():
-                    continue  # the "t" of "don't" does not start a word
-                match = anchored.match(text, start)
-                if match is not None:
-                    self._record(found, match.group(), start)
+        if self._lower is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text):
+                search, subject = self._lower, lowered
+            else:  # lower-casing changed the length ("İ"): match the text as it is
+                search, subject = self._pattern_for_any_case(), text
+            for match in search.finditer(subject):
+                start, end = match.span()
+                self._record(found, text[start:end], start)
+                # The search goes on after this match, so phrases that start at
+                # a later word inside it ("pad thai" in "gap pad thai") are
+                # looked for here.
+                for inner in _INNER_WORD.finditer(subject, start + 1, end):
+                    overlap = search.match(subject, inner.start())
+                    if overlap is not None:
+                        self._record(found, text[overlap.start() : overlap.end()], overlap.start())
         if self._symbolic is not None:
             for match in self._symbolic.finditer(text):
                 self._record(found, match.group(1), match.start())
         return found
 
-    def _candidates(self, text: str) -> list[int]:
-        """Offsets of words where some phrase may start, in text order."""
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            return self._candidates_by_word(text)
-        # In C: the text's words, and which phrase openings occur among them.
-        words = _WORD.findall(lowered)
-        present = set(self._singles.intersection(words))
-        present.update(first for first, _ in self._pairs.intersection(itertools.pairwise(words)))
-        if not present:
-            return []
-        # Then find just those words, as whole words, with str.find.
-        starts: list[int] = []
-        for word in present:
-            size = len(word)
-            position = lowered.find(word)
-            while position != -1:
-                end = position + size
-                if (position == 0 or not _is_word_char(lowered[position - 1])) and (
-                    end == len(lowered) or not _is_word_char(lowered[end])
-                ):
-                    starts.append(position)
-                position = lowered.find(word, position + 1)
-        starts.sort()  # hits in text order, whatever order the set gave the words
-        return starts
-
-    def _candidates_by_word(self, text: str) -> list[int]:
-        """The same, word by word, for texts whose lower-case form changes length."""
-        singles, pairs, pair_starts = self._singles, self._pairs, self._pair_starts
-        starts: list[int] = []
-        previous: str | None = None
-        previous_start = -1
-        for found in _WORD.finditer(text):
-            word = found.group().lower()
-            if (
-                previous is not None
-                and (previous, word) in pairs
-                and (not starts or starts[-1] != previous_start)
-            ):
-                starts.append(previous_start)
-            start = found.start()
-            if word in singles:
-                starts.append(start)
-            if word in pair_starts:
-                previous, previous_start = word, start
-            else:
-                previous = None
-        return starts
+    def _pattern_for_any_case(self) -> re.Pattern[str]:
+        """The trie regex with IGNORECASE, compiled the first time it is needed."""
+        if self._any_case is None:
+            assert self._trie is not None
+            self._any_case = re.compile(_START + self._trie, re.IGNORECASE)
+        return self._any_case
 
     def _record(self, found: list[list[Hit]], matched: str, start: int) -> None:
         key = phrase_key(matched)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import Field, StrictBool, StrictStr, field_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
 from ..phrases import PhraseSet
 from ._phrasing import compile_phrases
@@ -21,6 +21,25 @@ logger = logging.getLogger(__name__)
 #: megabyte of text; the rule is then reported as not completed.
 MATCH_TIMEOUT_SECONDS = 0.25
 MATCH_SECONDS_PER_MB = 2.0
+
+
+def _word_lists(value: Any) -> Any:
+    """A list of words is one list of words; a list of lists stays as it is."""
+    if isinstance(value, list | tuple) and value:
+        words = [isinstance(item, str) for item in value]
+        if all(words):
+            return (tuple(value),)
+        if any(words):
+            raise ValueError("write a list of words, or a list of lists of words, not a mix")
+    return value
+
+
+_WORD_LISTS_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+    ]
+}
 
 
 def _flags(ignore_case: bool) -> int:
@@ -39,7 +58,8 @@ class PatternRule(RuleBase):
     ``prefilter`` lists words of which at least one appears in every match
     (whole words, any capitals). The expression is then tried only on texts
     containing one of them, which makes the rule almost free on other texts.
-    The rule's fail examples show when the list is too short.
+    It may instead be a list of such lists: every match then has a word from
+    each list. The rule's fail examples show when a list is too short.
     """
 
     KIND_SUMMARY = "A regular expression, for what word lists cannot express."
@@ -56,9 +76,14 @@ class PatternRule(RuleBase):
         default=(), description="Phrases inside which a match is not reported."
     )
     ignore_case: StrictBool = Field(default=True, description="Match regardless of capitals.")
-    prefilter: tuple[StrictStr, ...] = Field(
+    prefilter: Annotated[
+        tuple[Annotated[tuple[StrictStr, ...], Field(min_length=1)], ...],
+        BeforeValidator(_word_lists),
+        WithJsonSchema(_WORD_LISTS_SCHEMA),
+    ] = Field(
         default=(),
-        description="Words, one of which every match contains; texts without any are skipped.",
+        description="Words, one of which every match contains; texts without any are skipped. "
+        "Or a list of such lists: every match contains a word from each.",
     )
 
     @field_validator("pattern")
@@ -83,14 +108,15 @@ class _PatternMatcher:
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
-        self.prefilter = compile_phrases(rule.prefilter, ignore_case=True, inflect=False)
-        self.required = self.prefilter
-        self.phrase_sets: tuple[PhraseSet, ...] = tuple(
-            s for s in (self.exceptions, self.prefilter) if s is not None
+        self.prefilter = tuple(
+            PhraseSet(group, ignore_case=True, inflect=False) for group in rule.prefilter
         )
+        self.required = self.prefilter[0] if self.prefilter else None
+        exceptions = (self.exceptions,) if self.exceptions is not None else ()
+        self.phrase_sets: tuple[PhraseSet, ...] = (*exceptions, *self.prefilter)
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        if self.prefilter is not None and not text.hits(self.prefilter):
+        if not all(text.hits(group) for group in self.prefilter):
             return
         limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
@@ -12,29 +12,32 @@ from ..phrases import PhraseSet
 from ..text import prose_only, sentences
 from .base import AnalysedText, Finding, RuleBase
 
-__all__ = ["ReadabilityRule", "flesch_kincaid_grade", "prose_sentences", "syllables"]
+__all__ = ["ReadabilityRule", "Sentence", "flesch_kincaid_grade", "prose_sentences", "syllables"]
 
-# Not prose: web addresses, @handles, #hashtags and email addresses.
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+# Punctuation stripped from the edges of a token to leave its word.
+_EDGES = "\"'()[]{}.,;:!?\u2018\u2019\u201c\u201d\u2026-\u2013\u2014"
 
 
-_SYLLABLES: dict[str, int] = {}
-_SYLLABLE_CACHE_SIZE = 100_000
+class _TokenSyllables(dict[str, int]):
+    """Syllables of each spaced token, 0 for a token that is not a word.
+
+    Words recur from text to text, so each token is worked out once; looking a
+    whole sentence up with ``map`` then runs at C speed.
+    """
+
+    limit = 100_000
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.limit:
+            self.clear()
+        word = token.strip(_EDGES)
+        count = syllables(word) if word and not word.isdigit() else 0
+        self[token] = count
+        return count
 
 
-def syllable_total(words: list[str]) -> int:
-    """The syllables in ``words``, remembering each word's count."""
-    cache = _SYLLABLES
-    total = 0
-    for word in words:
-        count = cache.get(word)
-        if count is None:
-            if len(cache) >= _SYLLABLE_CACHE_SIZE:
-                cache.clear()
-            count = cache[word] = syllables(word)
-        total += count
-    return total
+_TOKEN_SYLLABLES = _TokenSyllables()
 
 
 def syllables(word: str) -> int:
@@ -52,24 +55,30 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-def prose_sentences(text: str) -> list[tuple[int, int, list[str]]]:
-    """Sentences of the prose in ``text``, each with its words (shared by rules)."""
+class Sentence(NamedTuple):
+    """A sentence of prose: its span, its word count and its syllables."""
+
+    start: int
+    end: int
+    words: int
+    syllables: int
+
+
+def prose_sentences(text: str) -> list[Sentence]:
+    """The sentences of the prose in ``text`` that have words (shared by rules).
+
+    A word is a spaced token without its edge punctuation, unless it is only
+    digits: "3.5km" is a word, "2026" and "-" are not.
+    """
     prose = prose_only(text)
-    pieces = [(a, b, _words(prose[a:b])) for a, b in sentences(prose)]
-    return [(a, b, words) for a, b, words in pieces if words]
-
-
-_EDGES = "\"'()[]{}.,;:!?\u2018\u2019\u201c\u201d\u2026-\u2013\u2014"
-
-
-def _words(sentence: str) -> list[str]:
-    """The words of a sentence: spaced tokens without edge punctuation, letters in each."""
-    words = []
-    for token in sentence.split():
-        word = token.strip(_EDGES)
-        if word and not word.isdigit():
-            words.append(word)
-    return words
+    lookup = _TOKEN_SYLLABLES.__getitem__
+    found: list[Sentence] = []
+    for start, end in sentences(prose):
+        counts = list(map(lookup, prose[start:end].split()))
+        words = len(counts) - counts.count(0)
+        if words:
+            found.append(Sentence(start, end, words, sum(counts)))
+    return found
 
 
 def flesch_kincaid_grade(words: int, sentence_count: int, syllable_count: int) -> float:
@@ -137,30 +146,28 @@ class _ReadabilityMatcher:
             return
         pieces = text.memo("prose_sentences", prose_sentences)
         if self.max_sentence_words is not None:
-            for start, end, words in pieces:
-                if len(words) > self.max_sentence_words:
+            for sentence in pieces:
+                if sentence.words > self.max_sentence_words:
                     yield Finding(
-                        start,
-                        end,
+                        sentence.start,
+                        sentence.end,
                         values={
-                            "words": len(words),
+                            "words": sentence.words,
                             "target": self.max_sentence_words,
                             "grade": None,
                         },
                     )
         if self.max_grade is None:
             return
-        all_words = [w for _, _, words in pieces for w in words]
-        if len(all_words) < self.min_words:
+        words = sum(sentence.words for sentence in pieces)
+        if words < self.min_words:
             return
-        grade = flesch_kincaid_grade(len(all_words), len(pieces), syllable_total(all_words))
+        grade = flesch_kincaid_grade(
+            words, len(pieces), sum(sentence.syllables for sentence in pieces)
+        )
         if grade > self.max_grade:
             yield Finding(
-                pieces[0][0],
-                pieces[-1][1],
-                values={
-                    "grade": round(grade, 1),
-                    "target": self.max_grade,
-                    "words": len(all_words),
-                },
+                pieces[0].start,
+                pieces[-1].end,
+                values={"grade": round(grade, 1), "target": self.max_grade, "words": words},
             )
