@@ -38,7 +38,7 @@ from .models import (
     Target,
     Violation,
 )
-from .phrases import Hit, PhraseIndex
+from .phrases import PhraseIndex
 from .templates import Template
 from .text import LineIndex
 
@@ -136,18 +136,10 @@ class CompiledRuleset:
         self.rules = tuple(rules)
         self.vars = dict(variables)
         self.index = PhraseIndex([s for item in self.rules for s in item.matcher.phrase_sets])
-        self._set_ids = tuple(id(s) for s in self.index.sets)
+        self._positions = {id(s): number for number, s in enumerate(self.index.sets)}
         self._by_target = {
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
-        }
-        position = {id(s): number for number, s in enumerate(self.index.sets)}
-        #: Per rule, the place in the scan results of the phrases it requires.
-        self._required_at = {
-            id(item): position.get(id(item.matcher.required), -1)
-            if item.matcher.required is not None
-            else None
-            for item in self.rules
         }
         self._plans: dict[Hashable, tuple[CompiledRule, ...]] = {}
 
@@ -191,22 +183,14 @@ class CompiledRuleset:
         if not rules:
             return fired
         analysed = AnalysedText(text, platform, media)
-        scanned: list[list[Hit]] = []
-        if only is None and self._set_ids:
-            scanned = self.index.scan(text)
-            analysed.remember_all(self._set_ids, scanned)
-        required_at = self._required_at
+        if only is None and self._positions:
+            analysed.remember_all(self._positions, self.index.scan(text))
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
         for item in rules:
-            required = required_at[id(item)]
-            if required is not None:
-                # Cannot fire without those words: skip it when the scan found none.
-                found = scanned[required] if scanned and required >= 0 else None
-                if found is None:
-                    found = analysed.hits(item.matcher.required)  # type: ignore[arg-type]
-                if not found:
-                    continue
+            required = item.matcher.required
+            if required is not None and not analysed.hits(required):
+                continue  # cannot fire without those words
             try:
                 findings = list(item.matcher.find(analysed))
             except CheckIncomplete as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from typing import Literal
 
 __all__ = [
@@ -16,8 +17,10 @@ __all__ = [
     "match_case",
     "parse_marked",
     "prose_only",
+    "sentence_ends",
     "sentences",
     "starts_sentence",
+    "trimmed",
 ]
 
 APOSTROPHES = "'\u2019\u02bc"
@@ -82,16 +85,29 @@ class LineIndex:
         return line, offset - self._starts[line - 1] + 1
 
 
-# A sentence ends at a run of ., !, ? or … (and any closing quotes or brackets)
-# followed by a space or the end, or at a line break: "3.5" and "gov.au" go on.
-# (Written to start with one character class, which the regex engine scans for fast.)
-_SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|([.!?\u2026]*)[\"'\u2019\u201d)\]]*(?=\s|\Z))")
-
-
 # Words whose full stop does not end a sentence ("Dr. Smith", "e.g. this").
 _ABBREVIATIONS = frozenset(
     {"dr", "mr", "mrs", "ms", "mx", "prof", "cr", "cllr", "hon", "st", "rd", "ave", "no", "vs"}
     | {"etc", "approx", "e.g", "i.e"}
+)
+
+
+def _not_after_abbreviation(abbreviations: Iterable[str]) -> str:
+    """Lookbehinds that fail just after "Dr." or "e.g." (one per length, as re requires)."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(abbreviations):
+        by_length.setdefault(len(word), []).append(re.escape(word) + r"\.")
+    return "".join(rf"(?<!(?i:\b(?:{'|'.join(words)})))" for _, words in sorted(by_length.items()))
+
+
+# A sentence ends at a run of ., !, ? or … (and any closing quotes or brackets)
+# followed by a space or the end, or at a line break: "3.5" and "gov.au" go on,
+# and so does the full stop of an abbreviation. (The regex starts with one
+# character class, which the engine scans for fast.)
+_SENTENCE_END = re.compile(
+    r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*"
+    + _not_after_abbreviation(_ABBREVIATIONS)
+    + r"[\"'\u2019\u201d)\]]*(?=\s|\Z))"
 )
 
 
@@ -105,41 +121,26 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for end in _sentence_ends(text):
-        _add_trimmed(text, start, end, spans)
+    for end in (*sentence_ends(text), len(text)):
+        if not text[start:end].isspace() and start < end:
+            spans.append(trimmed(text, start, end))
         start = end
-    _add_trimmed(text, start, len(text), spans)
     return spans
 
 
-def _sentence_ends(text: str) -> list[int]:
-    """Offsets just after each sentence end, in order."""
-    ends: list[int] = []
-    for match in _SENTENCE_END.finditer(text):
-        last_mark = match.end(1) - 1  # negative for a line break
-        if last_mark >= 0 and text[last_mark] == "." and _closes_abbreviation(text, last_mark):
-            continue
-        end = match.end()
-        if not ends or ends[-1] != end:
-            ends.append(end)
-    return ends
+def sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end, in order (see :func:`sentences`)."""
+    return [match.end() for match in _SENTENCE_END.finditer(text)]
 
 
-def _closes_abbreviation(text: str, stop: int) -> bool:
-    """True if the full stop at ``stop`` ends a common abbreviation ("Dr.", "e.g.")."""
-    before = text[max(0, stop - 8) : stop]  # longer than any abbreviation
-    if not before or before[-1].isspace():
-        return False
-    word = before.replace("(", " ").rsplit(None, 1)[-1]
-    return word.lower() in _ABBREVIATIONS
-
-
-def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved inwards past spaces at either edge."""
     piece = text[start:end]
     kept = piece.strip()
-    if kept:
-        start += len(piece) - len(piece.lstrip())
-        spans.append((start, start + len(kept)))
+    if not kept:
+        return start, start
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(kept)
 
 
 # Not prose: web addresses, email addresses, @handles and #hashtags.

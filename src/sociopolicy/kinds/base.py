@@ -196,10 +196,16 @@ class AnalysedText:
     media: tuple[Media, ...] = ()
     _hits: dict[int, list[Hit]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
+    # A merged scan: the hits of the set with id ``k`` are ``_scanned[_positions[k]]``.
+    _positions: Mapping[int, int] = field(default_factory=dict)
+    _scanned: Sequence[list[Hit]] = ()
 
     def hits(self, phrases: PhraseSet) -> list[Hit]:
         """Occurrences of a phrase set (filled in bulk by the engine, or found now)."""
         key = id(phrases)
+        position = self._positions.get(key)
+        if position is not None:
+            return self._scanned[position]
         found = self._hits.get(key)
         if found is None:
             found = self._hits[key] = phrases.find(self.text)
@@ -212,9 +218,10 @@ class AnalysedText:
             found = self._memo[key] = compute(self.text)
         return found  # type: ignore[no-any-return]
 
-    def remember_all(self, set_ids: Sequence[int], hits: Sequence[list[Hit]]) -> None:
-        """Store the hits of a merged scan: ``hits[i]`` for the set with id ``set_ids[i]``."""
-        self._hits.update(zip(set_ids, hits, strict=True))
+    def remember_all(self, positions: Mapping[int, int], hits: Sequence[list[Hit]]) -> None:
+        """Use the hits of a merged scan: ``hits[positions[id(s)]]`` for phrase set ``s``."""
+        self._positions = positions
+        self._scanned = hits
 
 
 _NO_VALUES: Mapping[str, Any] = MappingProxyType({})

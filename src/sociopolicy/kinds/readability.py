@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from ..phrases import PhraseSet
-from ..text import prose_only, sentences
+from ..text import prose_only, sentence_ends, trimmed
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["ReadabilityRule", "Sentence", "flesch_kincaid_grade", "prose_sentences", "syllables"]
@@ -55,13 +56,9 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-class Sentence(NamedTuple):
-    """A sentence of prose: its span, its word count and its syllables."""
-
-    start: int
-    end: int
-    words: int
-    syllables: int
+#: A sentence of prose: (start, end, words, syllables). The span may have
+#: spaces at its edges; see :func:`~sociopolicy.text.trimmed`.
+Sentence = tuple[int, int, int, int]
 
 
 def prose_sentences(text: str) -> list[Sentence]:
@@ -73,11 +70,13 @@ def prose_sentences(text: str) -> list[Sentence]:
     prose = prose_only(text)
     lookup = _TOKEN_SYLLABLES.__getitem__
     found: list[Sentence] = []
-    for start, end in sentences(prose):
+    start = 0
+    for end in (*sentence_ends(prose), len(prose)):
         counts = list(map(lookup, prose[start:end].split()))
         words = len(counts) - counts.count(0)
         if words:
-            found.append(Sentence(start, end, words, sum(counts)))
+            found.append((start, end, words, sum(counts)))
+        start = end
     return found
 
 
@@ -126,48 +125,51 @@ class ReadabilityRule(RuleBase):
 
 
 class _ReadabilityMatcher:
-    __slots__ = ("max_grade", "max_sentence_words", "min_words", "phrase_sets", "required")
+    __slots__ = (
+        "fewest_words",
+        "max_grade",
+        "max_sentence_words",
+        "min_words",
+        "phrase_sets",
+        "required",
+    )
 
     def __init__(self, rule: ReadabilityRule) -> None:
         self.max_grade = rule.max_grade
         self.min_words = rule.min_words
         self.max_sentence_words = rule.max_sentence_words
+        # The fewest words a text needs for either check to report anything.
+        self.fewest_words = min(
+            rule.min_words if rule.max_grade is not None else sys.maxsize,
+            rule.max_sentence_words + 1 if rule.max_sentence_words is not None else sys.maxsize,
+        )
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        # Cheap gates first: a text with few words has no long sentence and no grade.
-        rough_words = len(text.text.split())
-        limit = min(
-            self.min_words if self.max_grade is not None else rough_words + 1,
-            self.max_sentence_words + 1 if self.max_sentence_words is not None else rough_words + 1,
-        )
-        if rough_words < limit:
+        # A cheap gate first: a text with few words has no long sentence and
+        # no grade (it has at most one word more than it has spaces).
+        body = text.text
+        if body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words:
             return
         pieces = text.memo("prose_sentences", prose_sentences)
+        prose = text.memo("prose", prose_only)  # spans are trimmed of what is not prose
         if self.max_sentence_words is not None:
-            for sentence in pieces:
-                if sentence.words > self.max_sentence_words:
+            for start, end, words, _ in pieces:
+                if words > self.max_sentence_words:
                     yield Finding(
-                        sentence.start,
-                        sentence.end,
-                        values={
-                            "words": sentence.words,
-                            "target": self.max_sentence_words,
-                            "grade": None,
-                        },
+                        *trimmed(prose, start, end),
+                        values={"words": words, "target": self.max_sentence_words, "grade": None},
                     )
         if self.max_grade is None:
             return
-        words = sum(sentence.words for sentence in pieces)
+        words = sum(piece[2] for piece in pieces)
         if words < self.min_words:
             return
-        grade = flesch_kincaid_grade(
-            words, len(pieces), sum(sentence.syllables for sentence in pieces)
-        )
+        grade = flesch_kincaid_grade(words, len(pieces), sum(piece[3] for piece in pieces))
         if grade > self.max_grade:
             yield Finding(
-                pieces[0].start,
-                pieces[-1].end,
+                trimmed(prose, pieces[0][0], pieces[0][1])[0],
+                trimmed(prose, pieces[-1][0], pieces[-1][1])[1],
                 values={"grade": round(grade, 1), "target": self.max_grade, "words": words},
             )
