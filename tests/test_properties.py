@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
+from sociopolicy.kinds.readability import prose_counts, sentence_words
 from sociopolicy.text import sentences
 
 # Text built from words the rules know, so that violations are common, mixed
@@ -202,3 +203,13 @@ def test_sentences_are_ordered_trimmed_and_lose_nothing(text: str) -> None:
     # Every character that is not a space lies in some sentence.
     kept = "".join(text[a:b] for a, b in spans)
     assert "".join(kept.split()) == "".join(text.split())
+
+
+@given(st.text(alphabet=" .!?\n\r\t\u2026\"')(aDrxe.g3#@\x00", max_size=80))
+def test_fast_prose_counts_agree_with_sentence_spans(text: str) -> None:
+    # prose_counts decides whether a sentence is too long; sentence_words
+    # finds it: both must see the same sentences.
+    counts = prose_counts(text)
+    spans = sentence_words(text)
+    assert counts.sentence_words == tuple(words for _, _, words in spans)
+    assert counts.words == sum(counts.sentence_words)

@@ -37,6 +37,7 @@ _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
 _TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 _INNER_WORD = re.compile(_START + r"\w")
+_RESOLVED_CACHE_SIZE = 10_000
 
 
 def _spelling(text: str) -> str:
@@ -174,6 +175,7 @@ class PhraseIndex:
         self._trie = word_initial.pattern() if word_initial.children else None
         # Keys are lower case: a lower-cased text is matched without IGNORECASE,
         # which lets the engine reject most positions on their first character.
+        self._resolved: dict[str, tuple[tuple[int, PhraseEntry, Form, int], ...]] = {}
         self._lower: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
         if self._trie is not None:
@@ -217,21 +219,39 @@ class PhraseIndex:
         return self._any_case
 
     def _record(self, found: list[list[Hit]], matched: str, start: int) -> None:
+        resolved = self._resolved.get(matched)
+        if resolved is None:
+            if len(self._resolved) >= _RESOLVED_CACHE_SIZE:
+                self._resolved.clear()
+            resolved = self._resolved[matched] = self._resolve(matched)
+        for number, entry, form, length in resolved:
+            found[number].append(Hit(start, start + length, entry, form))
+
+    def _resolve(self, matched: str) -> tuple[tuple[int, PhraseEntry, Form, int], ...]:
+        """What a match stands for: (set number, entry, form, length) for each phrase.
+
+        The regex reports the longest phrase; the shorter phrases made of its
+        leading words are added here. This depends only on the matched text,
+        so it is worked out once per spelling and remembered.
+        """
         key = phrase_key(matched)
-        self._add(found, key, matched, start, start + len(matched))
+        resolved = self._entries(key, matched)
         for words, shorter in self._shorter.get(key, ()):
             pieces = _SPLIT.split(matched)
             separators = _SPLIT.findall(matched)
             part = "".join(p + s for p, s in zip(pieces[: words - 1], separators, strict=False))
             part += pieces[words - 1]
-            self._add(found, shorter, part, start, start + len(part))
+            resolved += self._entries(shorter, part)
+        return tuple(resolved)
 
-    def _add(self, found: list[list[Hit]], key: str, matched: str, start: int, end: int) -> None:
+    def _entries(self, key: str, matched: str) -> list[tuple[int, PhraseEntry, Form, int]]:
         spelling: str | None = None
+        entries = []
         for number, entry, form in self._lookup.get(key, ()):
             if not entry.ignore_case:
                 if spelling is None:
                     spelling = _spelling(matched)
                 if spelling not in entry.spellings:
                     continue
-            found[number].append(Hit(start, end, entry, form))
+            entries.append((number, entry, form, len(matched)))
+        return entries

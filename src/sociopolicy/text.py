@@ -11,6 +11,7 @@ __all__ = [
     "APOSTROPHES",
     "Form",
     "LineIndex",
+    "ends_sentence",
     "inflect",
     "inflections",
     "looks_like_name",
@@ -126,6 +127,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
             spans.append(trimmed(text, start, end))
         start = end
     return spans
+
+
+def ends_sentence(token: str) -> bool:
+    """True if a token without spaces ends a sentence ("done.", "Really?!", not "Dr.")."""
+    return _SENTENCE_END.search(token) is not None
 
 
 def sentence_ends(text: str) -> list[int]:

@@ -38,7 +38,7 @@ _MOBILE = re.compile(
 )
 # Runs of digits with single spaces or hyphens between groups (edges checked in code,
 # which keeps the expression fast).
-_DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){7,18}")
+_DIGIT_RUN = r"\d(?:[ -]?\d){7,18}"
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
@@ -51,17 +51,33 @@ _BIRTH = re.compile(
     re.IGNORECASE,
 )
 
-_ANY_DIGIT = re.compile(r"\d")
+_ANY_DIGIT = r"\d"
 # A street address: a number (with a unit), one to three capitalised words and a
 # street type, as written in Australia, New Zealand and the UK.
 _STREET_TYPES = (
     "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Crescent|Cres|Parade|Pde"
     "|Terrace|Tce|Close|Cl|Way|Highway|Hwy|Boulevard|Blvd|Circuit|Cct|Grove|Gr|Square|Sq"
 )
-_ADDRESS = re.compile(
-    r"\b(?:(?:Unit|Apartment|Apt|Flat)\s*\d+[A-Za-z]?,?\s+)?\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+# The number comes first in the regex, so the engine can skip to digits fast;
+# a unit ("Unit 3, ") before it is added afterwards.
+_ADDRESS = (
+    r"\d(?<!\w\d)\d{0,4}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
     r"\s+(?:[A-Z][a-z'\u2019-]+\s+){1,3}(?:" + _STREET_TYPES + r")\b"
 )
+_UNIT_BEFORE = re.compile(r"\b(?:Unit|Apartment|Apt|Flat)\s*\d+[A-Za-z]?,?\s+\Z")
+
+
+def _two_ways(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The pattern compiled for ASCII text (faster) and for any text."""
+    return re.compile(pattern, re.ASCII), re.compile(pattern)
+
+
+# For each: [0] on ASCII text, where it gives the same matches faster; [1] otherwise.
+_DIGIT_RUNS = _two_ways(_DIGIT_RUN)
+_DIGITS = _two_ways(_ANY_DIGIT)
+_ADDRESSES = _two_ways(_ADDRESS)
+
+
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
 _MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
 
@@ -201,22 +217,27 @@ class _PrivacyMatcher:
                 parts = domain.split(".")
                 if not any(".".join(parts[i:]) in self.allowed_domains for i in range(len(parts))):
                     yield _found(m.start(), m.end(), "email")
-        if _ANY_DIGIT.search(body) is None:
+        flavour = 0 if body.isascii() else 1
+        if _DIGITS[flavour].search(body) is None:
             return
         numbers = [name for name in _NUMBER_CHECKS if name in self.detect]
         mobiles = "mobile" in self.detect
         if numbers or mobiles:
-            yield from self._numbers(body, numbers, mobiles)
+            yield from self._numbers(body, numbers, mobiles, _DIGIT_RUNS[flavour])
         if "street_address" in self.detect:
-            for m in _ADDRESS.finditer(body):
-                yield _found(m.start(), m.end(), "street_address")
+            for m in _ADDRESSES[flavour].finditer(body):
+                start = m.start()
+                unit = _UNIT_BEFORE.search(body, max(0, start - 30), start)
+                yield _found(unit.start() if unit else start, m.end(), "street_address")
         if "date_of_birth" in self.detect:
             lowered = text.memo("lower", str.lower)
             if "born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
                 for m in _BIRTH.finditer(body):
                     yield _found(m.start(1), m.end(1), "date_of_birth")
 
-    def _numbers(self, body: str, numbers: Sequence[str], mobiles: bool) -> Iterator[Finding]:
+    def _numbers(
+        self, body: str, numbers: Sequence[str], mobiles: bool, digit_runs: re.Pattern[str]
+    ) -> Iterator[Finding]:
         """Every long run of digits, checked as card/TFN/Medicare numbers, then as mobiles.
 
         Numbers that pass a check digit come first: they are the surer finds,
@@ -224,7 +245,7 @@ class _PrivacyMatcher:
         """
         size = len(body)
         reported: set[tuple[int, int]] = set()
-        for run in _DIGIT_RUN.finditer(body):
+        for run in digit_runs.finditer(body):
             start, end = run.span()
             whole = not (
                 (start > 0 and (body[start - 1].isalnum() or body[start - 1] in "-_"))

@@ -63,17 +63,13 @@ class PunctuationRule(RuleBase):
 
 
 class _PunctuationMatcher:
-    __slots__ = ("emoticons", "phrase_sets", "repeated", "required", "symbol_runs", "symbols")
+    __slots__ = ("emoticons", "phrase_sets", "repeated", "required", "symbols")
 
     def __init__(self, rule: PunctuationRule) -> None:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
         self.repeated = rule.repeated
         self.emoticons: re.Pattern[str] | None = None
-        # A cheap test that rules out most texts before the symbol regex runs.
-        self.symbol_runs: tuple[str, ...] = ()
-        if rule.symbol_run is not None:
-            self.symbol_runs = tuple(c * rule.symbol_run for c in "-=*~_#+.<>|/\\^")
         if rule.emoticons:
             options = sorted(set(rule.emoticon_list), key=len, reverse=True)
             # Only as a whole token: "10:30)" or "a:b" are not emoticons. The
@@ -100,6 +96,6 @@ class _PunctuationMatcher:
         if self.emoticons is not None:
             for m in self.emoticons.finditer(body):
                 yield Finding(m.start(), m.end(), values={"what": "emoticon"})
-        if self.symbols is not None and any(run in body for run in self.symbol_runs):
+        if self.symbols is not None:
             for m in self.symbols.finditer(body):
                 yield Finding(m.start(), m.end(), values={"what": "symbol run"})

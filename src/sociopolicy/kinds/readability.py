@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Iterator
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
 from ..phrases import PhraseSet
-from ..text import prose_only, sentence_ends, trimmed
+from ..text import ends_sentence, prose_only, sentences
 from .base import AnalysedText, Finding, RuleBase
 
-__all__ = ["ReadabilityRule", "Sentence", "flesch_kincaid_grade", "prose_sentences", "syllables"]
+__all__ = [
+    "ProseCounts",
+    "ReadabilityRule",
+    "flesch_kincaid_grade",
+    "prose_counts",
+    "sentence_words",
+    "syllables",
+]
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 # Punctuation stripped from the edges of a token to leave its word.
 _EDGES = "\"'()[]{}.,;:!?\u2018\u2019\u201c\u201d\u2026-\u2013\u2014"
 
 
-class _TokenSyllables(dict[str, int]):
-    """Syllables of each spaced token, 0 for a token that is not a word.
+# Line breaks end sentences but vanish when a text is split on spaces, so they
+# are first replaced by this token.
+_LINE_BREAK_TOKEN = "\x00"
+
+
+class _TokenFacts(dict[str, int]):
+    """What matters about each spaced token: its syllables times two, plus one
+    if it ends a sentence. A token that is not a word has no syllables.
 
     Words recur from text to text, so each token is worked out once; looking a
-    whole sentence up with ``map`` then runs at C speed.
+    whole text up with ``map`` then runs at C speed.
     """
 
     limit = 100_000
@@ -32,13 +46,17 @@ class _TokenSyllables(dict[str, int]):
     def __missing__(self, token: str) -> int:
         if len(self) >= self.limit:
             self.clear()
-        word = token.strip(_EDGES)
-        count = syllables(word) if word and not word.isdigit() else 0
-        self[token] = count
-        return count
+        if token == _LINE_BREAK_TOKEN:
+            value = 1
+        else:
+            word = token.strip(_EDGES)
+            count = syllables(word) if word and not word.isdigit() else 0
+            value = 2 * count + ends_sentence(token)
+        self[token] = value
+        return value
 
 
-_TOKEN_SYLLABLES = _TokenSyllables()
+_TOKEN_FACTS = _TokenFacts()
 
 
 def syllables(word: str) -> int:
@@ -56,27 +74,63 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-#: A sentence of prose: (start, end, words, syllables). The span may have
-#: spaces at its edges; see :func:`~sociopolicy.text.trimmed`.
-Sentence = tuple[int, int, int, int]
+class ProseCounts(NamedTuple):
+    """Word counts of the prose of a text."""
+
+    words: int
+    syllables: int
+    #: The words of each sentence that has any, in order.
+    sentence_words: tuple[int, ...]
 
 
-def prose_sentences(text: str) -> list[Sentence]:
-    """The sentences of the prose in ``text`` that have words (shared by rules).
-
-    A word is a spaced token without its edge punctuation, unless it is only
-    digits: "3.5km" is a word, "2026" and "-" are not.
-    """
+def _prose(text: str) -> str:
+    """The prose of ``text`` (same length), with no character mistaken for a line break."""
     prose = prose_only(text)
-    lookup = _TOKEN_SYLLABLES.__getitem__
-    found: list[Sentence] = []
-    start = 0
-    for end in (*sentence_ends(prose), len(prose)):
-        counts = list(map(lookup, prose[start:end].split()))
-        words = len(counts) - counts.count(0)
+    return prose.replace(_LINE_BREAK_TOKEN, " ") if _LINE_BREAK_TOKEN in prose else prose
+
+
+def _tokens(text: str) -> list[str]:
+    """The spaced tokens of the prose in ``text``, with a token for each line break."""
+    prose = _prose(text)
+    if "\n" in prose:
+        prose = prose.replace("\n", f" {_LINE_BREAK_TOKEN} ")
+    return prose.split()
+
+
+def prose_counts(text: str) -> ProseCounts:
+    """Words, syllables and words per sentence of the prose in ``text``.
+
+    Addresses, handles and hashtags are left out. A word is a spaced token
+    without its edge punctuation, unless it is only digits: "3.5km" is a word,
+    "2026" and "-" are not. Sentences end as :func:`~sociopolicy.text.sentences`
+    says. (Worked out token by token in C, without a Python loop per word.)
+    """
+    facts = list(map(_TOKEN_FACTS.__getitem__, _tokens(text)))
+    if not facts:
+        return ProseCounts(0, 0, ())
+    last_tokens = list(itertools.compress(range(len(facts)), map((1).__and__, facts)))
+    words_so_far = list(itertools.accumulate(map((2).__le__, facts)))
+    sentence_words = []
+    before = 0
+    for last in (*last_tokens, len(facts) - 1):
+        if words_so_far[last] > before:
+            sentence_words.append(words_so_far[last] - before)
+            before = words_so_far[last]
+    return ProseCounts(before, (sum(facts) - len(last_tokens)) // 2, tuple(sentence_words))
+
+
+def sentence_words(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, words)`` of each sentence of the prose that has words.
+
+    The same sentences as :func:`prose_counts` counts, with their spans: used
+    to report the long ones, so it may be slower.
+    """
+    prose = _prose(text)
+    found = []
+    for start, end in sentences(prose):
+        words = sum(map((2).__le__, map(_TOKEN_FACTS.__getitem__, prose[start:end].split())))
         if words:
-            found.append((start, end, words, sum(counts)))
-        start = end
+            found.append((start, end, words))
     return found
 
 
@@ -152,24 +206,25 @@ class _ReadabilityMatcher:
         body = text.text
         if body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words:
             return
-        pieces = text.memo("prose_sentences", prose_sentences)
-        prose = text.memo("prose", prose_only)  # spans are trimmed of what is not prose
-        if self.max_sentence_words is not None:
-            for start, end, words, _ in pieces:
+        counts = text.memo("prose_counts", prose_counts)
+        if self.max_sentence_words is not None and any(
+            words > self.max_sentence_words for words in counts.sentence_words
+        ):
+            for start, end, words in sentence_words(body):
                 if words > self.max_sentence_words:
                     yield Finding(
-                        *trimmed(prose, start, end),
+                        start,
+                        end,
                         values={"words": words, "target": self.max_sentence_words, "grade": None},
                     )
-        if self.max_grade is None:
+        if self.max_grade is None or counts.words < self.min_words:
             return
-        words = sum(piece[2] for piece in pieces)
-        if words < self.min_words:
-            return
-        grade = flesch_kincaid_grade(words, len(pieces), sum(piece[3] for piece in pieces))
+        grade = flesch_kincaid_grade(counts.words, len(counts.sentence_words), counts.syllables)
         if grade > self.max_grade:
+            # Over the whole prose: from its first sentence to its last.
+            spans = text.memo("sentence_words", sentence_words)
             yield Finding(
-                trimmed(prose, pieces[0][0], pieces[0][1])[0],
-                trimmed(prose, pieces[-1][0], pieces[-1][1])[1],
-                values={"grade": round(grade, 1), "target": self.max_grade, "words": words},
+                spans[0][0],
+                spans[-1][1],
+                values={"grade": round(grade, 1), "target": self.max_grade, "words": counts.words},
             )

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from .._common import one_or_many
-from ..phrases import PhraseSet
+from ..phrases import Hit, PhraseSet
 from ..text import Form, inflect, match_case
 from ._phrasing import PhraseMatcher, PhraseRuleBase
 from .base import AnalysedText, Finding
@@ -74,27 +74,40 @@ class SubstitutionRule(PhraseRuleBase):
 
 
 class _SubstitutionMatcher(PhraseMatcher):
-    __slots__ = ("replacements",)
+    __slots__ = ("known", "replacements")
 
     def __init__(self, rule: SubstitutionRule) -> None:
         super().__init__(rule, list(rule.swap))
         self.replacements = tuple(rule.swap.values())
+        #: Replacements already worked out, by (term index, form, matched text).
+        self.known: dict[tuple[int, Form, str], tuple[str, ...]] = {}
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         for hit in self.hits(text):
             matched = text.text[hit.start : hit.end]
-            # Capitals follow the text only for terms written in lower case: a
-            # term written with capitals ("DA") keeps its replacement as written.
-            follow_case = hit.entry.phrase == hit.entry.phrase.lower()
-            replacements = tuple(
-                match_case(_inflect_first_word(r, hit.form), matched)
-                if follow_case
-                else _inflect_first_word(r, hit.form)
-                for r in self.replacements[hit.entry.index]
-            )
+            key = (hit.entry.index, hit.form, matched)
+            replacements = self.known.get(key)
+            if replacements is None:
+                if len(self.known) >= _KNOWN_SIZE:
+                    self.known.clear()
+                replacements = self.known[key] = self._replacements(hit, matched)
             yield Finding(
                 hit.start, hit.end, replacements=replacements, values={"term": hit.entry.phrase}
             )
+
+    def _replacements(self, hit: Hit, matched: str) -> tuple[str, ...]:
+        # Capitals follow the text only for terms written in lower case: a
+        # term written with capitals ("DA") keeps its replacement as written.
+        follow_case = hit.entry.phrase == hit.entry.phrase.lower()
+        return tuple(
+            match_case(_inflect_first_word(r, hit.form), matched)
+            if follow_case
+            else _inflect_first_word(r, hit.form)
+            for r in self.replacements[hit.entry.index]
+        )
+
+
+_KNOWN_SIZE = 10_000
 
 
 def _inflect_first_word(replacement: str, form: Form) -> str:
