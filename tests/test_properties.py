@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
-from sociopolicy.kinds.readability import prose_counts, sentence_words
+from sociopolicy.kinds.emoji import emoji_spans
+from sociopolicy.kinds.hashtags import hashtag_spans
+from sociopolicy.kinds.readability import prose_counts, sentence_words, too_long_sentence
 from sociopolicy.text import sentences
 
 # Text built from words the rules know, so that violations are common, mixed
@@ -211,5 +213,16 @@ def test_fast_prose_counts_agree_with_sentence_spans(text: str) -> None:
     # finds it: both must see the same sentences.
     counts = prose_counts(text)
     spans = sentence_words(text)
-    assert counts.sentence_words == tuple(words for _, _, words in spans)
-    assert counts.words == sum(counts.sentence_words)
+    assert counts.sentences == len(spans)
+    assert counts.words == sum(words for _, _, words in spans)
+    for limit in range(1, 6):
+        too_long = too_long_sentence(limit).search(counts.codes) is not None
+        assert too_long == any(words > limit for _, _, words in spans)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)), st.text())
+def test_rules_skipped_by_text_features_could_not_fire(ascii_text: str, text: str) -> None:
+    # The engine skips emoji rules on ASCII text and hashtag rules on text
+    # without '#': neither kind can find anything there.
+    assert emoji_spans(ascii_text) == []
+    assert hashtag_spans(text.replace("#", "")) == []

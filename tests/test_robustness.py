@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sociopolicy import RulesetError, UsageError, check_draft, load_ruleset
+from sociopolicy import RulesetError, UsageError, check_draft, clear_cache, load_ruleset
 from sociopolicy.kinds import pattern
 
 from .conftest import WriteRuleset
@@ -47,9 +47,13 @@ def test_a_failing_rule_is_reported_and_the_others_still_run(
 
     # Every pattern rule breaks; phrase rules must still report.
     monkeypatch.setattr(pattern._PatternMatcher, "find", explode)
-    # The text has a word of each pattern rule's prefilter, so each one runs.
-    text = "Vote today, grow up, official notice, your address: that is a stupid idea."
-    report = check_draft(text)
+    clear_cache()  # compile the ruleset again, with the broken matchers
+    try:
+        # The text has a word of each pattern rule's prefilter, so each one runs.
+        text = "Vote today, grow up, official notice, your address: that is a stupid idea."
+        report = check_draft(text)
+    finally:
+        clear_cache()  # later tests get the working matchers
     pattern_ids = {r.id for r in load_ruleset().rules if r.kind == "pattern"}
     incomplete = [v for v in report.violations if v.rule_id in pattern_ids]
     assert {v.rule_id for v in incomplete} == pattern_ids

@@ -21,12 +21,22 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._common import duration_seconds
-from .kinds import ActionSpec, AnalysedText, CheckIncomplete, Finding, Matcher, RuleBase, When
+from .kinds import (
+    ActionSpec,
+    AnalysedText,
+    CheckIncomplete,
+    Feature,
+    Finding,
+    Matcher,
+    RuleBase,
+    When,
+    text_features,
+)
 from .models import (
     DECISIONS,
     Action,
@@ -38,7 +48,7 @@ from .models import (
     Target,
     Violation,
 )
-from .phrases import PhraseIndex
+from .phrases import PhraseIndex, PhraseSet
 from .templates import Template
 from .text import LineIndex
 
@@ -117,6 +127,15 @@ class CompiledRule:
         return self.rule.when
 
 
+class _Step(NamedTuple):
+    """A rule to run, with what lets the engine skip it on a text."""
+
+    item: CompiledRule
+    needs: frozenset[Feature] | None
+    required: PhraseSet | None
+    find: Callable[[AnalysedText], Iterable[Finding]]
+
+
 @dataclass(frozen=True)
 class _Fired:
     violation: Violation
@@ -141,11 +160,12 @@ class CompiledRuleset:
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
         }
-        self._plans: dict[Hashable, tuple[CompiledRule, ...]] = {}
+        self._plans: dict[Hashable, tuple[_Step, ...]] = {}
+        self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
 
     def _plan(
         self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
-    ) -> tuple[CompiledRule, ...]:
+    ) -> tuple[_Step, ...]:
         """The rules whose conditions hold for this kind, platform and context (cached)."""
         key = (
             target_kind,
@@ -157,7 +177,12 @@ class CompiledRuleset:
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.clear()
             plan = self._plans[key] = tuple(
-                item
+                _Step(
+                    item,
+                    getattr(item.matcher, "needs", None) or None,
+                    item.matcher.required,
+                    item.matcher.find,
+                )
                 for item in self._by_target.get(target_kind, ())
                 if item.when is None
                 or item.when.holds(platform=platform, kind=target_kind, context=context)
@@ -177,22 +202,24 @@ class CompiledRuleset:
     ) -> list[_Fired]:
         """Check one text with every rule that applies to it (or just rule ``only``)."""
         fired: list[_Fired] = []
-        rules = self._plan(target_kind, platform, context)
+        steps = self._plan(target_kind, platform, context)
         if only is not None:
-            rules = tuple(item for item in rules if item.rule.id == only)
-        if not rules:
+            steps = tuple(step for step in steps if step.item.rule.id == only)
+        if not steps:
             return fired
         analysed = AnalysedText(text, platform, media)
         if only is None and self._positions:
             analysed.remember_all(self._positions, self.index.scan(text))
+        features = text_features(text, media) if self._uses_features else frozenset()
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
-        for item in rules:
-            required = item.matcher.required
+        for item, needs, required, find in steps:
+            if needs is not None and needs.isdisjoint(features):
+                continue  # cannot fire on a text without any of them
             if required is not None and not analysed.hits(required):
                 continue  # cannot fire without those words
             try:
-                findings = list(item.matcher.find(analysed))
+                findings = list(find(analysed))
             except CheckIncomplete as exc:
                 fired.append(self._incomplete(item, str(exc), text, target))
                 continue

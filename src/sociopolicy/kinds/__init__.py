@@ -19,10 +19,12 @@ from .base import (
     CheckIncomplete,
     Example,
     Examples,
+    Feature,
     Finding,
     Matcher,
     RuleBase,
     When,
+    text_features,
 )
 from .emoji import EmojiRule
 from .hashtags import HashtagsRule
@@ -49,6 +51,7 @@ __all__ = [
     "EmojiRule",
     "Example",
     "Examples",
+    "Feature",
     "Finding",
     "HashtagsRule",
     "LengthRule",
@@ -67,6 +70,7 @@ __all__ = [
     "SubstitutionRule",
     "TermsRule",
     "When",
+    "text_features",
 ]
 
 #: Every kind's model class, keyed by the name used in ``kind:``.

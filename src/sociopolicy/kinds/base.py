@@ -30,10 +30,12 @@ __all__ = [
     "CheckIncomplete",
     "Example",
     "Examples",
+    "Feature",
     "Finding",
     "Matcher",
     "RuleBase",
     "When",
+    "text_features",
 ]
 
 AppliesTo = Literal["post", "reply", "comment"]
@@ -274,6 +276,24 @@ class RuleBase(StrictModel):
         raise NotImplementedError  # pragma: no cover
 
 
+#: Cheap facts about a text, worked out once by the engine for all rules:
+#: ``media`` (something is attached), ``non_ascii`` (a character outside ASCII,
+#: as every emoji is) and ``hash`` (a ``#`` sign).
+Feature = Literal["media", "non_ascii", "hash"]
+
+
+def text_features(text: str, media: Sequence[Media]) -> frozenset[Feature]:
+    """The :data:`Feature` names that hold for a text and its media."""
+    found: list[Feature] = []
+    if media:
+        found.append("media")
+    if not text.isascii():
+        found.append("non_ascii")
+    if "#" in text:
+        found.append("hash")
+    return frozenset(found)
+
+
 class CheckIncomplete(Exception):
     """Raised by a matcher that cannot finish on a text (for example, a time limit)."""
 
@@ -286,6 +306,9 @@ class Matcher(Protocol):
     details there). ``phrase_sets`` lists the phrase lists the matcher reads through
     :meth:`AnalysedText.hits`, so the engine can scan them all in one pass;
     ``required`` lets it skip matchers that cannot fire on a text.
+
+    A matcher may also have ``needs``, a set of :data:`Feature` names: the
+    engine then calls it only for texts that have at least one of them.
     """
 
     phrase_sets: tuple[PhraseSet, ...]

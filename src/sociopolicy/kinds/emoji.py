@@ -9,7 +9,7 @@ import regex
 from pydantic import Field, StrictBool, model_validator
 
 from ..phrases import PhraseSet
-from .base import AnalysedText, Finding, RuleBase
+from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["EmojiRule", "emoji_spans"]
 
@@ -90,7 +90,15 @@ class EmojiRule(RuleBase):
 
 
 class _EmojiMatcher:
-    __slots__ = ("bullets", "in_sentence", "max_count", "max_run", "phrase_sets", "required")
+    __slots__ = (
+        "bullets",
+        "in_sentence",
+        "max_count",
+        "max_run",
+        "needs",
+        "phrase_sets",
+        "required",
+    )
 
     def __init__(self, rule: EmojiRule) -> None:
         self.max_count = rule.max_count
@@ -99,6 +107,7 @@ class _EmojiMatcher:
         self.in_sentence = rule.in_sentence
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
+        self.needs: frozenset[Feature] = frozenset({"non_ascii"})
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         spans = text.memo("emoji", emoji_spans)

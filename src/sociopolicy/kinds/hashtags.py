@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ..models import Platform
 from ..phrases import PhraseSet
-from .base import AnalysedText, Finding, RuleBase
+from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["HashtagsRule", "hashtag_spans", "split_words"]
 
@@ -104,6 +104,7 @@ class _HashtagsMatcher:
         "camel_case",
         "max_count",
         "mid_sentence",
+        "needs",
         "phrase_sets",
         "required",
         "words",
@@ -117,6 +118,7 @@ class _HashtagsMatcher:
         self.mid_sentence = rule.mid_sentence
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
+        self.needs: frozenset[Feature] = frozenset({"hash"})
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         spans = text.memo("hashtags", hashtag_spans)

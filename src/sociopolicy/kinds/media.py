@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet
-from .base import AnalysedText, Finding, RuleBase
+from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["MediaRule"]
 
@@ -50,13 +50,14 @@ class MediaRule(RuleBase):
 
 
 class _MediaMatcher:
-    __slots__ = ("openings", "phrase_sets", "required", "rule")
+    __slots__ = ("needs", "openings", "phrase_sets", "required", "rule")
 
     def __init__(self, rule: MediaRule) -> None:
         self.rule = rule
         self.openings = tuple(o.lower() for o in rule.alt_text_openings)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
+        self.needs: frozenset[Feature] = frozenset({"media"})
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         rule = self.rule

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ __all__ = [
     "prose_counts",
     "sentence_words",
     "syllables",
+    "too_long_sentence",
 ]
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -33,30 +33,53 @@ _EDGES = "\"'()[]{}.,;:!?\u2018\u2019\u201c\u201d\u2026-\u2013\u2014"
 _LINE_BREAK_TOKEN = "\x00"
 
 
-class _TokenFacts(dict[str, int]):
-    """What matters about each spaced token: its syllables times two, plus one
-    if it ends a sentence. A token that is not a word has no syllables.
+# Each spaced token is coded as one character: a word or not (w/n), and in
+# capitals if it ends a sentence (W/N). Counting words and sentences is then
+# done on the string of codes, in C.
+_WORD, _WORD_ENDING, _OTHER, _OTHER_ENDING = "w", "W", "n", "N"
+_SENTENCE_WITH_WORDS = re.compile("W|w[nw]*[WN]?")
 
-    Words recur from text to text, so each token is worked out once; looking a
-    whole text up with ``map`` then runs at C speed.
-    """
+
+def _word(token: str) -> str:
+    """The word in a token ("" if none): edge punctuation stripped, digits alone not a word."""
+    word = token.strip(_EDGES)
+    return "" if word.isdigit() else word
+
+
+class _TokenCodes(dict[str, str]):
+    """The code of each token, worked out once: tokens recur from text to text."""
+
+    limit = 100_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        if token == _LINE_BREAK_TOKEN:
+            code = _OTHER_ENDING
+        elif _word(token):
+            code = _WORD_ENDING if ends_sentence(token) else _WORD
+        else:
+            code = _OTHER_ENDING if ends_sentence(token) else _OTHER
+        self[token] = code
+        return code
+
+
+class _TokenSyllables(dict[str, int]):
+    """The syllables of each token's word (0 if it has none), worked out once."""
 
     limit = 100_000
 
     def __missing__(self, token: str) -> int:
         if len(self) >= self.limit:
             self.clear()
-        if token == _LINE_BREAK_TOKEN:
-            value = 1
-        else:
-            word = token.strip(_EDGES)
-            count = syllables(word) if word and not word.isdigit() else 0
-            value = 2 * count + ends_sentence(token)
-        self[token] = value
-        return value
+        word = "" if token == _LINE_BREAK_TOKEN else _word(token)
+        count = syllables(word) if word else 0
+        self[token] = count
+        return count
 
 
-_TOKEN_FACTS = _TokenFacts()
+_TOKEN_CODES = _TokenCodes()
+_TOKEN_SYLLABLES = _TokenSyllables()
 
 
 def syllables(word: str) -> int:
@@ -79,8 +102,15 @@ class ProseCounts(NamedTuple):
 
     words: int
     syllables: int
-    #: The words of each sentence that has any, in order.
-    sentence_words: tuple[int, ...]
+    #: Sentences that have words.
+    sentences: int
+    #: One character per spaced token: w/n for a word or not, W/N if it ends a sentence.
+    codes: str
+
+
+def too_long_sentence(limit: int) -> re.Pattern[str]:
+    """A regex that finds, in :attr:`ProseCounts.codes`, a sentence of more than ``limit`` words."""
+    return re.compile(rf"(?:{_OTHER}*{_WORD}){{{limit}}}{_OTHER}*[{_WORD}{_WORD_ENDING}]")
 
 
 def _prose(text: str) -> str:
@@ -98,25 +128,21 @@ def _tokens(text: str) -> list[str]:
 
 
 def prose_counts(text: str) -> ProseCounts:
-    """Words, syllables and words per sentence of the prose in ``text``.
+    """Words, syllables and sentences of the prose in ``text``.
 
     Addresses, handles and hashtags are left out. A word is a spaced token
     without its edge punctuation, unless it is only digits: "3.5km" is a word,
     "2026" and "-" are not. Sentences end as :func:`~sociopolicy.text.sentences`
-    says. (Worked out token by token in C, without a Python loop per word.)
+    says.
     """
-    facts = list(map(_TOKEN_FACTS.__getitem__, _tokens(text)))
-    if not facts:
-        return ProseCounts(0, 0, ())
-    last_tokens = list(itertools.compress(range(len(facts)), map((1).__and__, facts)))
-    words_so_far = list(itertools.accumulate(map((2).__le__, facts)))
-    sentence_words = []
-    before = 0
-    for last in (*last_tokens, len(facts) - 1):
-        if words_so_far[last] > before:
-            sentence_words.append(words_so_far[last] - before)
-            before = words_so_far[last]
-    return ProseCounts(before, (sum(facts) - len(last_tokens)) // 2, tuple(sentence_words))
+    tokens = _tokens(text)
+    codes = "".join(map(_TOKEN_CODES.__getitem__, tokens))
+    return ProseCounts(
+        words=len(codes) - codes.count(_OTHER) - codes.count(_OTHER_ENDING),
+        syllables=sum(map(_TOKEN_SYLLABLES.__getitem__, tokens)),
+        sentences=len(_SENTENCE_WITH_WORDS.findall(codes)),
+        codes=codes,
+    )
 
 
 def sentence_words(text: str) -> list[tuple[int, int, int]]:
@@ -128,7 +154,8 @@ def sentence_words(text: str) -> list[tuple[int, int, int]]:
     prose = _prose(text)
     found = []
     for start, end in sentences(prose):
-        words = sum(map((2).__le__, map(_TOKEN_FACTS.__getitem__, prose[start:end].split())))
+        codes = "".join(map(_TOKEN_CODES.__getitem__, prose[start:end].split()))
+        words = codes.count(_WORD) + codes.count(_WORD_ENDING)
         if words:
             found.append((start, end, words))
     return found
@@ -186,12 +213,18 @@ class _ReadabilityMatcher:
         "min_words",
         "phrase_sets",
         "required",
+        "too_long",
     )
 
     def __init__(self, rule: ReadabilityRule) -> None:
         self.max_grade = rule.max_grade
         self.min_words = rule.min_words
         self.max_sentence_words = rule.max_sentence_words
+        self.too_long = (
+            too_long_sentence(rule.max_sentence_words)
+            if rule.max_sentence_words is not None
+            else None
+        )
         # The fewest words a text needs for either check to report anything.
         self.fewest_words = min(
             rule.min_words if rule.max_grade is not None else sys.maxsize,
@@ -207,19 +240,15 @@ class _ReadabilityMatcher:
         if body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words:
             return
         counts = text.memo("prose_counts", prose_counts)
-        if self.max_sentence_words is not None and any(
-            words > self.max_sentence_words for words in counts.sentence_words
-        ):
-            for start, end, words in sentence_words(body):
-                if words > self.max_sentence_words:
-                    yield Finding(
-                        start,
-                        end,
-                        values={"words": words, "target": self.max_sentence_words, "grade": None},
-                    )
+        limit = self.max_sentence_words
+        if limit is not None and self.too_long is not None and self.too_long.search(counts.codes):
+            for start, end, words in text.memo("sentence_words", sentence_words):
+                if words > limit:
+                    values = {"words": words, "target": limit, "grade": None}
+                    yield Finding(start, end, values=values)
         if self.max_grade is None or counts.words < self.min_words:
             return
-        grade = flesch_kincaid_grade(counts.words, len(counts.sentence_words), counts.syllables)
+        grade = flesch_kincaid_grade(counts.words, counts.sentences, counts.syllables)
         if grade > self.max_grade:
             # Over the whole prose: from its first sentence to its last.
             spans = text.memo("sentence_words", sentence_words)
