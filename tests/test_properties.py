@@ -14,6 +14,7 @@ from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import hashtag_spans
+from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import prose_counts, sentence_words, too_long_sentence
 from sociopolicy.text import sentences
 
@@ -226,3 +227,13 @@ def test_rules_skipped_by_text_features_could_not_fire(ascii_text: str, text: st
     # without '#': neither kind can find anything there.
     assert emoji_spans(ascii_text) == []
     assert hashtag_spans(text.replace("#", "")) == []
+
+
+@given(
+    st.lists(st.text(alphabet=":-()xD_^'", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text(alphabet=":-()xD_^' a", max_size=40),
+)
+def test_trie_regex_matches_like_the_longest_alternative(options: list[str], text: str) -> None:
+    by_length = sorted(set(options), key=len, reverse=True)
+    plain = re.compile("|".join(re.escape(o) for o in by_length))
+    assert re.findall(trie_pattern(options), text) == plain.findall(text)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet
 from .base import AnalysedText, Finding, RuleBase
 
-__all__ = ["DEFAULT_EMOTICONS", "PunctuationRule"]
+__all__ = ["DEFAULT_EMOTICONS", "PunctuationRule", "trie_pattern"]
 
 #: Text emoticons screen readers read out character by character.
 DEFAULT_EMOTICONS: tuple[str, ...] = (
@@ -25,6 +25,32 @@ DEFAULT_EMOTICONS: tuple[str, ...] = (
 _REPEATED = re.compile(r"[!?\u203d\u2047-\u2049]{2,}|[\u203d\u2047-\u2049]")
 # A symbol repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
 _SYMBOL = r"[-=*~_#+.<>|/\\^]"
+
+
+def trie_pattern(options: Iterable[str], *, after_first: str = "") -> str:
+    """A regex matching any of ``options``, longest first, as a character trie.
+
+    The engine then compares each character once instead of trying every
+    option in turn. ``after_first`` is inserted after the first character.
+    """
+    tree: dict[str, Any] = {}
+    for option in options:
+        node = tree
+        for char in option:
+            node = node.setdefault(char, {})
+        node[""] = {}  # an option ends here
+
+    def branches(node: dict[str, Any], first: bool) -> str:
+        parts = [
+            re.escape(char) + (after_first if first else "") + branches(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if "" in node:
+            parts.append("")  # last, so that longer options are tried first
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return branches(tree, True)
 
 
 class PunctuationRule(RuleBase):
@@ -71,14 +97,11 @@ class _PunctuationMatcher:
         self.repeated = rule.repeated
         self.emoticons: re.Pattern[str] | None = None
         if rule.emoticons:
-            options = sorted(set(rule.emoticon_list), key=len, reverse=True)
             # Only as a whole token: "10:30)" or "a:b" are not emoticons. The
             # check on the character before comes after each emoticon's first
             # character, so the regex engine can skip ahead to likely starts.
-            alternatives = "|".join(
-                re.escape(e[0]) + r"(?<![^\s(\[].)" + re.escape(e[1:]) for e in options
-            )
-            self.emoticons = re.compile(rf"(?:{alternatives})(?=$|[\s.,!?)\]])")
+            options = trie_pattern(rule.emoticon_list, after_first=r"(?<![^\s(\[].)")
+            self.emoticons = re.compile(options + r"(?=$|[\s.,!?)\]])")
         self.symbols = (
             re.compile(rf"({_SYMBOL})\1{{{rule.symbol_run - 1},}}")
             if rule.symbol_run is not None
