@@ -237,3 +237,48 @@ def test_trie_regex_matches_like_the_longest_alternative(options: list[str], tex
     by_length = sorted(set(options), key=len, reverse=True)
     plain = re.compile("|".join(re.escape(o) for o in by_length))
     assert re.findall(trie_pattern(options), text) == plain.findall(text)
+
+
+# Filler that holds no generic link text, lexicon phrase or sentence end.
+filler_words = st.lists(
+    st.sampled_from(["the", "library", "opens", "at", "nine", "bins", "on", "Monday", "here"]),
+    max_size=8,
+)
+LINK_TEXTS = ["click here", "read more", "more info", "this link", "tap here"]
+
+
+@given(filler_words, filler_words, st.sampled_from(LINK_TEXTS))
+def test_generic_link_text_is_found_wherever_it_is(
+    before: list[str], after: list[str], phrase: str
+) -> None:
+    head = " ".join(before) + " " if before else ""
+    text = head + phrase + (" " + " ".join(after) if after else "")
+    found = check_draft(text).for_rule("accessibility.link-text")
+    assert [(v.start, v.excerpt) for v in found] == [(len(head), phrase)]
+    # Without the phrase, only a bare "here" (itself generic) may be reported.
+    rest = check_draft(" ".join(before + after)).for_rule("accessibility.link-text")
+    assert {v.excerpt for v in rest} <= {"here"}
+
+
+LEXICON_RULESET = Path(__file__).parent / "fixtures" / "lexicon.yaml"
+LEXICON = {"obviously": 1.5, "clearly": 1.0, "as we said": 2.0, "sorry": -1.0}
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*LEXICON, "bins", "on", "Monday", "the", "park"]), max_size=6),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_lexicon_reports_exactly_the_sentences_that_reach_the_threshold(
+    sentences_words: list[list[str]],
+) -> None:
+    text = " ".join(" ".join(words) + "." for words in sentences_words)
+    expected = []
+    for words in sentences_words:
+        score = sum(LEXICON.get(word, 0.0) for word in words)
+        if any(word in LEXICON for word in words) and score >= 2.0:
+            expected.append(round(score, 2))
+    found = check_draft(text, ruleset=LEXICON_RULESET).violations
+    assert [float(v.message.removeprefix("Score ").rstrip(".")) for v in found] == expected

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet, longest_first
-from ..text import sentences
+from ..text import sentences, trimmed
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["LexiconRule"]
@@ -71,9 +71,6 @@ class _LexiconMatcher:
             inside = [h for h in hits if start <= h.start and h.end <= end]
             score = sum(self.weights[h.entry.index] for h in inside)
             if inside and score >= self.threshold:
-                while start < end and body[start].isspace():
-                    start += 1
-                while end > start and body[end - 1].isspace():
-                    end -= 1
+                start, end = trimmed(body, start, end)
                 phrases = [h.entry.phrase for h in inside]
                 yield Finding(start, end, values={"score": round(score, 2), "phrases": phrases})

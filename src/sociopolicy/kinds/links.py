@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, StrictBool, StrictStr, field_validator
 
-from ..phrases import PhraseSet
+from ..phrases import PhraseSet, longest_first
 from ._phrasing import compile_phrases
 from .base import AnalysedText, Finding, RuleBase
 
@@ -115,7 +115,7 @@ class _LinksMatcher:
         body = text.text
         if self.generic is not None:
             hits = text.hits(self.generic)
-            for hit in hits:
+            for hit in longest_first(hits):  # "this link here": once, not twice
                 yield Finding(hit.start, hit.end, values={"what": "link text", "host": ""})
             lowered = text.memo("lower", str.lower)
             bare = _BARE_HERE.finditer(body) if "here" in lowered else ()
