@@ -15,7 +15,7 @@ from sociopolicy.engine import CompiledRuleset
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import hashtag_spans
 from sociopolicy.kinds.punctuation import trie_pattern
-from sociopolicy.kinds.readability import prose_counts, sentence_words, too_long_sentence
+from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
 from sociopolicy.text import sentences
 
 # Text built from words the rules know, so that violations are common, mixed
@@ -217,8 +217,7 @@ def test_fast_prose_counts_agree_with_sentence_spans(text: str) -> None:
     assert counts.sentences == len(spans)
     assert counts.words == sum(words for _, _, words in spans)
     for limit in range(1, 6):
-        too_long = too_long_sentence(limit).search(counts.codes) is not None
-        assert too_long == any(words > limit for _, _, words in spans)
+        assert has_long_sentence(counts.codes, limit) == any(words > limit for _, _, words in spans)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127)), st.text())

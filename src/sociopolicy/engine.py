@@ -103,23 +103,50 @@ class CompiledRule:
     reply: Template | None
     citation: str
     #: Rendered messages by the values that vary; the same words recur often.
-    messages: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False)
+    messages: dict[Hashable, str] = field(default_factory=dict, compare=False)
 
-    def render_message(self, values: Mapping[str, Any], finding: Finding) -> str:
+    def render_message(self, finding: Finding, excerpt: str, shared: Mapping[str, Any]) -> str:
         """The rule's message for one finding, rendered once per distinct input."""
-        key = (
-            values["platform"],
-            values["kind"],
-            values["match"],
-            finding.replacements,
-            tuple((k, _hashable(v)) for k, v in finding.values.items()),
-        )
-        message = self.messages.get(key)
+        try:
+            key: Hashable = (
+                shared["platform"],
+                shared["kind"],
+                excerpt,
+                finding.replacements,
+                tuple(finding.values.items()),
+            )
+            message = self.messages.get(key)
+        except TypeError:  # a list among the values
+            key = (
+                shared["platform"],
+                shared["kind"],
+                excerpt,
+                finding.replacements,
+                _hashable(dict(finding.values)),
+            )
+            message = self.messages.get(key)
         if message is None:
             if len(self.messages) >= _MESSAGE_CACHE_SIZE:
                 self.messages.clear()
+            values = self.template_values(finding, excerpt, shared)
             message = self.messages[key] = _render(self.message, values, self.rule.id)
         return message
+
+    def template_values(
+        self, finding: Finding, excerpt: str, shared: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The names the rule's templates can use for one finding."""
+        rule = self.rule
+        return {
+            **shared,
+            "match": excerpt,
+            "term": None,
+            "replacement": finding.replacements[0] if finding.replacements else None,
+            "replacements": list(finding.replacements),
+            "groups": {},
+            "rule": {"id": rule.id, "category": rule.category, "severity": rule.severity},
+            **finding.values,
+        }
 
     @property
     def when(self) -> When | None:
@@ -136,11 +163,11 @@ class _Step(NamedTuple):
     find: Callable[[AnalysedText], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class _Fired:
+class _Fired(NamedTuple):
     violation: Violation
     compiled: CompiledRule
-    values: Mapping[str, Any]
+    #: The template values of the finding, worked out only if a reply is rendered.
+    values: Callable[[], Mapping[str, Any]]
 
 
 class CompiledRuleset:
@@ -262,7 +289,7 @@ class CompiledRuleset:
             action="review",
         )
         spec = ActionSpec(kind="review")
-        return _Fired(violation, replace(item, rule=rule.model_copy(update={"action": spec})), {})
+        return _Fired(violation, replace(item, rule=rule.model_copy(update={"action": spec})), dict)
 
     @staticmethod
     def _violation(
@@ -275,22 +302,12 @@ class CompiledRuleset:
     ) -> _Fired:
         rule = item.rule
         excerpt = text[finding.start : finding.end]
-        values: dict[str, Any] = {
-            **shared,
-            "match": excerpt,
-            "term": None,
-            "replacement": finding.replacements[0] if finding.replacements else None,
-            "replacements": list(finding.replacements),
-            "groups": {},
-            "rule": {"id": rule.id, "category": rule.category, "severity": rule.severity},
-            **finding.values,
-        }
         line, column = lines.position(finding.start)
         violation = Violation(
             rule_id=rule.id,
             category=rule.category,
             severity=rule.severity,
-            message=item.render_message(values, finding),
+            message=item.render_message(finding, excerpt, shared),
             target=target,
             start=finding.start,
             end=finding.end,
@@ -301,7 +318,7 @@ class CompiledRuleset:
             source=item.citation,
             action=rule.action.kind,
         )
-        return _Fired(violation, item, values)
+        return _Fired(violation, item, lambda: item.template_values(finding, excerpt, shared))
 
     def report(self, fired: Sequence[_Fired], *, comment: str | None) -> Report:
         """Sort violations, merge actions and decide."""
@@ -347,7 +364,7 @@ class CompiledRuleset:
         for member in members:
             template = member.compiled.reply
             if template is not None:
-                values = {**member.values, "comment": comment or ""}
+                values = {**member.values(), "comment": comment or ""}
                 reply = _render(template, values, member.violation.rule_id)
                 break
         return Action(

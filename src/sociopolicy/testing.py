@@ -98,7 +98,7 @@ def run_example(case: ExampleCase) -> str | None:
             if template is None:
                 continue
             try:
-                template.render({**item.values, "comment": case.example.plain})
+                template.render({**item.values(), "comment": case.example.plain})
             except Exception as exc:
                 return f"fired, but its {name} template failed: {exc}"
     wanted = sorted(set(case.example.spans))

@@ -6,18 +6,31 @@ from collections.abc import Iterator
 from typing import Literal
 
 import regex
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ..phrases import PhraseSet
 from .base import AnalysedText, Feature, Finding, RuleBase
 
-__all__ = ["EmojiRule", "emoji_spans"]
+__all__ = ["DEFAULT_WORDS_BEFORE", "EmojiRule", "emoji_spans"]
 
 # Characters that can begin an emoji: pictographs, flag letters and keycaps.
 _START = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|[0-9#*]\uFE0F?\u20E3")
 _CLUSTER = regex.compile(r"\X")
 _PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
-_WORD_BEFORE = regex.compile(r"\p{L}[\p{L}'\u2019]* $")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}'\u2019])(\p{L}[\p{L}'\u2019]*) $")
+#: Words after which an emoji stands in for a word ("We ❤️ our", "your 📚 today",
+#: "Free ☕"): articles, pronouns, prepositions, auxiliaries and common adjectives
+#: that come before a noun. After other words (mostly nouns) an emoji decorates
+#: them ("circus skills 🤹 and bush walks 🥾").
+DEFAULT_WORDS_BEFORE: tuple[str, ...] = (
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "their",
+    "his", "her", "its", "i", "we", "you", "they", "he", "she", "it", "us", "them", "me",
+    "to", "for", "of", "in", "on", "at", "by", "with", "from", "into", "and", "or", "but",
+    "is", "are", "was", "were", "be", "will", "would", "can", "could", "should", "must",
+    "do", "does", "did", "have", "has", "had", "let's", "please", "some", "any", "no",
+    "free", "new", "hot", "cold", "fresh", "more", "big", "little", "great", "best",
+    "local", "healthy", "tasty", "yummy",
+)  # fmt: skip
 _WORD_AFTER = regex.compile(r" \p{Ll}")
 
 
@@ -57,8 +70,11 @@ class EmojiRule(RuleBase):
     * ``max_run``: more than this many emoji in a row (spaces allowed between);
     * ``bullets: true``: emoji at the start of two or more lines, used as bullet
       points (screen readers read each one's name);
-    * ``in_sentence: true``: an emoji between two words, standing in for a word
-      ("We ❤️ our volunteers").
+    * ``in_sentence: true``: an emoji standing in for a word ("We ❤️ our
+      volunteers", "Pick up your 📚 today"): between two words, the first of
+      them one of ``words_before`` (articles, pronouns, prepositions,
+      auxiliaries, adjectives such as "free"). An emoji after any other word
+      decorates it ("bush walks 🥾 and more").
 
     A family, flag or skin-toned emoji counts as one. The message can use
     ``{{ what }}`` and ``{{ count }}`` (the emoji involved).
@@ -73,6 +89,11 @@ class EmojiRule(RuleBase):
     bullets: StrictBool = Field(default=False, description="Report emoji used as bullets.")
     in_sentence: StrictBool = Field(
         default=False, description="Report an emoji between two words, in place of a word."
+    )
+    words_before: tuple[StrictStr, ...] = Field(
+        default=DEFAULT_WORDS_BEFORE,
+        min_length=1,
+        description="Words after which an emoji stands in for a word (for in_sentence).",
     )
 
     @model_validator(mode="after")
@@ -98,6 +119,7 @@ class _EmojiMatcher:
         "needs",
         "phrase_sets",
         "required",
+        "words_before",
     )
 
     def __init__(self, rule: EmojiRule) -> None:
@@ -105,6 +127,7 @@ class _EmojiMatcher:
         self.max_run = rule.max_run
         self.bullets = rule.bullets
         self.in_sentence = rule.in_sentence
+        self.words_before = frozenset(word.lower() for word in rule.words_before)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
         self.needs: frozenset[Feature] = frozenset({"non_ascii"})
@@ -131,8 +154,11 @@ class _EmojiMatcher:
                     yield Finding(start, end, values={"what": "emoji as bullets", "count": 1})
         if self.in_sentence:
             for start, end in spans:
-                if _WORD_BEFORE.search(body, max(0, start - 40), start) and _WORD_AFTER.match(
-                    body, end
+                before = _WORD_BEFORE.search(body, max(0, start - 40), start)
+                if (
+                    before is not None
+                    and before.group(1).lower().replace("\u2019", "'") in self.words_before
+                    and _WORD_AFTER.match(body, end)
                 ):
                     yield Finding(
                         start, end, values={"what": "emoji in place of a word", "count": 1}

@@ -269,6 +269,8 @@ class _PrivacyMatcher:
                         break  # past this run (no end limit, so no number is cut short)
                     if m.span() in reported or _digits(m.group()) in self.allowed_numbers:
                         continue
+                    if start < m.start() < end and not m.group().startswith(("0", "+")):
+                        continue  # "64 20..." inside a longer number is no country code
                     reported.add(m.span())
                     yield _found(m.start(), m.end(), "mobile")
 

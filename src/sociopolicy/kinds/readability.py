@@ -10,17 +10,17 @@ from typing import Literal, NamedTuple
 from pydantic import Field, model_validator
 
 from ..phrases import PhraseSet
-from ..text import ends_sentence, prose_only, sentences
+from ..text import ends_sentence, prose_only, sentences, trimmed
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = [
     "ProseCounts",
     "ReadabilityRule",
     "flesch_kincaid_grade",
+    "has_long_sentence",
     "prose_counts",
     "sentence_words",
     "syllables",
-    "too_long_sentence",
 ]
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -108,9 +108,10 @@ class ProseCounts(NamedTuple):
     codes: str
 
 
-def too_long_sentence(limit: int) -> re.Pattern[str]:
-    """A regex that finds, in :attr:`ProseCounts.codes`, a sentence of more than ``limit`` words."""
-    return re.compile(rf"(?:{_OTHER}*{_WORD}){{{limit}}}{_OTHER}*[{_WORD}{_WORD_ENDING}]")
+def has_long_sentence(codes: str, limit: int) -> bool:
+    """True if :attr:`ProseCounts.codes` has a sentence of more than ``limit`` words."""
+    words_and_ends = codes.replace(_OTHER, "")  # a sentence: w...w then W or N
+    return _WORD * (limit + 1) in words_and_ends or _WORD * limit + _WORD_ENDING in words_and_ends
 
 
 def _prose(text: str) -> str:
@@ -213,18 +214,12 @@ class _ReadabilityMatcher:
         "min_words",
         "phrase_sets",
         "required",
-        "too_long",
     )
 
     def __init__(self, rule: ReadabilityRule) -> None:
         self.max_grade = rule.max_grade
         self.min_words = rule.min_words
         self.max_sentence_words = rule.max_sentence_words
-        self.too_long = (
-            too_long_sentence(rule.max_sentence_words)
-            if rule.max_sentence_words is not None
-            else None
-        )
         # The fewest words a text needs for either check to report anything.
         self.fewest_words = min(
             rule.min_words if rule.max_grade is not None else sys.maxsize,
@@ -241,7 +236,7 @@ class _ReadabilityMatcher:
             return
         counts = text.memo("prose_counts", prose_counts)
         limit = self.max_sentence_words
-        if limit is not None and self.too_long is not None and self.too_long.search(counts.codes):
+        if limit is not None and has_long_sentence(counts.codes, limit):
             for start, end, words in text.memo("sentence_words", sentence_words):
                 if words > limit:
                     values = {"words": words, "target": limit, "grade": None}
@@ -250,10 +245,10 @@ class _ReadabilityMatcher:
             return
         grade = flesch_kincaid_grade(counts.words, counts.sentences, counts.syllables)
         if grade > self.max_grade:
-            # Over the whole prose: from its first sentence to its last.
-            spans = text.memo("sentence_words", sentence_words)
+            # Over the whole prose, without what is not prose at either end.
+            start, end = trimmed(text.memo("prose", prose_only), 0, len(body))
             yield Finding(
-                spans[0][0],
-                spans[-1][1],
+                start,
+                end,
                 values={"grade": round(grade, 1), "target": self.max_grade, "words": counts.words},
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 import regex
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet
 from ..text import prose_only, starts_sentence
@@ -24,6 +24,13 @@ _CAPITAL_WORD = regex.compile(
 _TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
 # Between the words of one run: spaces and light punctuation, no sentence end.
 _RUN_GAP = re.compile(r"[\s,;:&/()\"'\u2019\u201c\u201d\-]*")
+# A label of up to three words that opens a line and ends with a colon, when
+# what follows is not in capitals too ("UPDATE: the depot", not "ALERT: KEEP OUT").
+_LABEL = re.compile(
+    r"^[ \t]*((?:[^\W\d_]+[ \t]+){0,2}[^\W\d_]+)[ \t]*:(?=\s*\S*[a-z])", re.MULTILINE
+)
+# A keyword to send by text message ("text STOP to 0400 000 000").
+_TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms|send)\s+(\w+)\s+to\s+\+?\d", re.IGNORECASE)
 
 
 class ShoutingRule(RuleBase):
@@ -39,6 +46,11 @@ class ShoutingRule(RuleBase):
     once instead. The suggested replacement is the span in lower case (sentence
     case at the start of a sentence), keeping allowed words as they are. The
     message can use ``{{ match }}`` and ``{{ words }}`` (how many words).
+
+    Two uses of capitals are not shouting: a label of up to three words that
+    opens a line and ends with a colon ("UPDATE:", "ROAD CLOSURE:") when the
+    next word is not in capitals too, unless ``labels: false``; and a keyword
+    to send by text message ("text STOP to 0400 000 000").
     """
 
     KIND_SUMMARY = "Words in capitals, by length, run and share of the text."
@@ -63,6 +75,11 @@ class ShoutingRule(RuleBase):
     allow: tuple[StrictStr, ...] = Field(
         default=(), description="Words that may be written in capitals (acronyms, names)."
     )
+    labels: StrictBool = Field(
+        default=True,
+        description="Allow a label of up to three words in capitals that opens a line and "
+        "ends with a colon ('UPDATE:').",
+    )
 
     def matcher(self) -> _ShoutingMatcher:
         return _ShoutingMatcher(self)
@@ -71,6 +88,7 @@ class ShoutingRule(RuleBase):
 class _ShoutingMatcher:
     __slots__ = (
         "allow",
+        "labels",
         "long_word",
         "max_ratio",
         "min_letters",
@@ -86,6 +104,7 @@ class _ShoutingMatcher:
         self.min_run = rule.min_run
         self.max_ratio = rule.max_ratio
         self.min_words = rule.min_words
+        self.labels = rule.labels
         self.long_word = regex.compile(rf"\p{{L}}{{{rule.min_letters},}}")
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
@@ -98,10 +117,15 @@ class _ShoutingMatcher:
         body = text.memo("prose", prose_only)
         if _TWO_CAPITALS.search(body) is None:
             return  # no word in capitals at all: the usual case
+        kept = [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
+        if self.labels:
+            kept += [m.span(1) for m in _LABEL.finditer(body)]
         words = [
             (m.start(), m.end(), m.group())
             for m in _CAPITAL_WORD.finditer(body)
-            if m.group().upper() not in self.allow and _letters(m.group()) >= 2
+            if m.group().upper() not in self.allow
+            and _letters(m.group()) >= 2
+            and not any(a <= m.start() and m.end() <= b for a, b in kept)
         ]
         if not words:
             return
