@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
 from sociopolicy.kinds.emoji import emoji_spans
+from sociopolicy.kinds import privacy, shouting
 from sociopolicy.kinds.hashtags import hashtag_spans
 from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
@@ -281,3 +282,17 @@ def test_lexicon_reports_exactly_the_sentences_that_reach_the_threshold(
             expected.append(round(score, 2))
     found = check_draft(text, ruleset=LEXICON_RULESET).violations
     assert [float(v.message.removeprefix("Score ").rstrip(".")) for v in found] == expected
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\n\t"))
+)
+def test_ascii_fast_paths_find_what_the_general_regexes_find(text: str) -> None:
+    # Shouting and privacy use faster regexes on ASCII text; they must agree.
+    assert [m.span() for m in shouting._ASCII_CAPITAL_WORD.finditer(text)] == [
+        m.span() for m in shouting._CAPITAL_WORD.finditer(text)
+    ]
+    for ascii_version, general in (privacy._DIGIT_RUNS, privacy._ADDRESSES, privacy._DIGITS):
+        assert [m.span() for m in ascii_version.finditer(text)] == [
+            m.span() for m in general.finditer(text)
+        ]

@@ -190,10 +190,20 @@ class PrivacyRule(RuleBase):
 
 
 class _PrivacyMatcher:
-    __slots__ = ("allowed_domains", "allowed_numbers", "detect", "phrase_sets", "required")
+    __slots__ = (
+        "allowed_domains",
+        "allowed_numbers",
+        "detect",
+        "mobiles",
+        "numbers",
+        "phrase_sets",
+        "required",
+    )
 
     def __init__(self, rule: PrivacyRule) -> None:
         self.detect = frozenset(rule.detect)
+        self.numbers = tuple(name for name in _NUMBER_CHECKS if name in self.detect)
+        self.mobiles = "mobile" in self.detect
         self.allowed_domains = frozenset(rule.allowed_email_domains)
         self.allowed_numbers = frozenset(re.sub(r"\D", "", n) for n in rule.allowed_numbers)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
@@ -220,10 +230,8 @@ class _PrivacyMatcher:
         flavour = 0 if body.isascii() else 1
         if _DIGITS[flavour].search(body) is None:
             return
-        numbers = [name for name in _NUMBER_CHECKS if name in self.detect]
-        mobiles = "mobile" in self.detect
-        if numbers or mobiles:
-            yield from self._numbers(body, numbers, mobiles, _DIGIT_RUNS[flavour])
+        if self.numbers or self.mobiles:
+            yield from self._numbers(body, self.numbers, self.mobiles, _DIGIT_RUNS[flavour])
         if "street_address" in self.detect:
             for m in _ADDRESSES[flavour].finditer(body):
                 start = m.start()

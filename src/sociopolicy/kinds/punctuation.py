@@ -21,8 +21,12 @@ DEFAULT_EMOTICONS: tuple[str, ...] = (
     "¯\\_(ツ)_/¯", "(╯°□°)╯︵ ┻━┻", "\u0295\u2022\u1d25\u2022\u0294", "(•_•)", "( ͡° ͜ʖ ͡°)",
 )  # fmt: skip
 
-# Runs of two or more "!" or "?" (including "?!" and "‽" clusters).
-_REPEATED = re.compile(r"[!?\u203d\u2047-\u2049]{2,}|[\u203d\u2047-\u2049]")
+# Runs of two or more "!" or "?" (including "?!"), and "‽", "⁇", "⁈" or "⁉"
+# even alone. (Written to start with one character class, which the regex
+# engine scans for fast.)
+_REPEATED = re.compile(
+    r"[!?\u203d\u2047-\u2049](?:[!?\u203d\u2047-\u2049]+|(?<=[\u203d\u2047-\u2049]))"
+)
 # A symbol repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
 _SYMBOL = r"[-=*~_#+.<>|/\\^]"
 

@@ -17,11 +17,18 @@ __all__ = ["ShoutingRule"]
 
 # A word: letters and digits, joined by hyphens or apostrophes ("COVID-19", "DON'T").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
-# A word with no lower-case letter: capitals, digits, inner hyphens or apostrophes.
+# A word with a capital and no lower-case letter: capitals, digits, inner
+# hyphens or apostrophes. Each regex has a faster twin for ASCII text, which
+# finds the same words there.
 _CAPITAL_WORD = regex.compile(
-    r"(?<![\p{L}\p{N}])[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+    r"(?<![\p{L}\p{N}])(?=[\p{N}'\u2019\-]*\p{Lu})"
+    r"[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+)
+_ASCII_CAPITAL_WORD = re.compile(
+    r"(?<![A-Za-z0-9])(?=[0-9'\-]*[A-Z])[A-Z0-9]+(?:['\-][A-Z0-9]+)*(?![A-Za-z0-9])"
 )
 _TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
+_ASCII_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")
 # Between the words of one run: spaces and light punctuation, no sentence end.
 _RUN_GAP = re.compile(r"[\s,;:&/()\"'\u2019\u201c\u201d\-]*")
 # A label of up to three words that opens a line and ends with a colon, when
@@ -110,25 +117,28 @@ class _ShoutingMatcher:
         self.required: PhraseSet | None = None
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        if _TWO_CAPITALS.search(text.text) is None:
+        plain = text.text.isascii()
+        two_capitals = _ASCII_TWO_CAPITALS if plain else _TWO_CAPITALS
+        if two_capitals.search(text.text) is None:
             return  # no word in capitals at all: the usual case
         # Web addresses, handles and hashtags are not prose: their capitals are
         # not shouting (hashtags have their own rules).
         body = text.memo("prose", prose_only)
-        if _TWO_CAPITALS.search(body) is None:
-            return  # no word in capitals at all: the usual case
-        kept = [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
-        if self.labels:
-            kept += [m.span(1) for m in _LABEL.finditer(body)]
+        capital_words = _ASCII_CAPITAL_WORD if plain else _CAPITAL_WORD
         words = [
             (m.start(), m.end(), m.group())
-            for m in _CAPITAL_WORD.finditer(body)
-            if m.group().upper() not in self.allow
-            and _letters(m.group()) >= 2
-            and not any(a <= m.start() and m.end() <= b for a, b in kept)
+            for m in capital_words.finditer(body)
+            if m.group() not in self.allow and _letters(m.group()) >= 2
         ]
         if not words:
             return
+        kept = [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
+        if self.labels:
+            kept += [m.span(1) for m in _LABEL.finditer(body)]
+        if kept:
+            words = [w for w in words if not any(a <= w[0] and w[1] <= b for a, b in kept)]
+            if not words:
+                return
         long_capital = {
             i
             for i, (_, _, word) in enumerate(words)
