@@ -121,6 +121,10 @@ def longest_first(hits: Iterable[Hit]) -> list[Hit]:
     return chosen
 
 
+# What a matched text stands for (see PhraseIndex._resolve).
+_Resolved = tuple[tuple[tuple[int, PhraseEntry, Form, int], ...], bool]
+
+
 class _Trie:
     __slots__ = ("children", "terminal")
 
@@ -175,7 +179,7 @@ class PhraseIndex:
         self._trie = word_initial.pattern() if word_initial.children else None
         # Keys are lower case: a lower-cased text is matched without IGNORECASE,
         # which lets the engine reject most positions on their first character.
-        self._resolved: dict[str, tuple[tuple[int, PhraseEntry, Form, int], ...]] = {}
+        self._resolved: dict[str, _Resolved] = {}
         self._lower: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
         if self._trie is not None:
@@ -198,7 +202,8 @@ class PhraseIndex:
                 search, subject = self._pattern_for_any_case(), text
             for match in search.finditer(subject):
                 start, end = match.span()
-                self._record(found, text[start:end], start)
+                if not self._record(found, text[start:end], start):
+                    continue
                 # The search goes on after this match, so phrases that start at
                 # a later word inside it ("pad thai" in "gap pad thai") are
                 # looked for here.
@@ -218,17 +223,21 @@ class PhraseIndex:
             self._any_case = re.compile(_START + self._trie, re.IGNORECASE)
         return self._any_case
 
-    def _record(self, found: list[list[Hit]], matched: str, start: int) -> None:
+    def _record(self, found: list[list[Hit]], matched: str, start: int) -> bool:
+        """Add the hits a match stands for; True if it has more than one word."""
         resolved = self._resolved.get(matched)
         if resolved is None:
             if len(self._resolved) >= _RESOLVED_CACHE_SIZE:
                 self._resolved.clear()
             resolved = self._resolved[matched] = self._resolve(matched)
-        for number, entry, form, length in resolved:
+        entries, several_words = resolved
+        for number, entry, form, length in entries:
             found[number].append(Hit(start, start + length, entry, form))
+        return several_words
 
-    def _resolve(self, matched: str) -> tuple[tuple[int, PhraseEntry, Form, int], ...]:
-        """What a match stands for: (set number, entry, form, length) for each phrase.
+    def _resolve(self, matched: str) -> _Resolved:
+        """What a match stands for: (set number, entry, form, length) for each
+        phrase, and whether the match has more than one word.
 
         The regex reports the longest phrase; the shorter phrases made of its
         leading words are added here. This depends only on the matched text,
@@ -242,7 +251,7 @@ class PhraseIndex:
             part = "".join(p + s for p, s in zip(pieces[: words - 1], separators, strict=False))
             part += pieces[words - 1]
             resolved += self._entries(shorter, part)
-        return tuple(resolved)
+        return tuple(resolved), _INNER_WORD.search(matched, 1) is not None
 
     def _entries(self, key: str, matched: str) -> list[tuple[int, PhraseEntry, Form, int]]:
         spelling: str | None = None
