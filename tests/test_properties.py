@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
-from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds import privacy, shouting
+from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import hashtag_spans
 from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words

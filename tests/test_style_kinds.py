@@ -402,3 +402,34 @@ def test_linear_cut_point_agrees_with_searching(text: str, limit: int) -> None:
 def test_found_by_review(text: str, expected: list[tuple[str, str]]) -> None:
     report = check_draft(text, platform="x")
     assert [(v.rule_id, v.excerpt) for v in report.violations] == expected
+
+
+@given(
+    st.text(alphabet="ab c\r\n.!é🎉道\u0301👨\u200d👩", max_size=40)
+    | st.builds(
+        lambda a, b: f"{a} https://example.org/x {b}", st.text(max_size=10), st.text(max_size=10)
+    ),
+    st.integers(1, 60),
+    st.sampled_from(["x", "graphemes", "threads"]),
+)
+def test_one_pass_count_and_cut_agree_with_counting_and_searching(
+    text: str, limit: int, counting: str
+) -> None:
+    import unicodedata
+
+    from sociopolicy.kinds import length
+
+    text = unicodedata.normalize("NFC", text)  # X's one-pass count is used on NFC text
+    counter = length.COUNTERS[counting]
+    segments = list(length.SEGMENTERS[counting](text))
+    total, cut = length.count_and_cut(segments, limit)
+    assert total == counter(text)
+    if total <= limit:
+        assert cut is None
+        return
+    # The cut is the last place the text still fits: up to it the count is
+    # within the limit, and one more character (or the whole link or emoji
+    # that starts there) goes past it.
+    assert cut is not None
+    _, end, _, per_character = next(s for s in segments if s[0] <= cut < s[1])
+    assert counter(text[:cut]) <= limit < counter(text[: cut + 1 if per_character else end])

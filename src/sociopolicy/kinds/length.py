@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Literal
 
 import regex
@@ -15,7 +15,7 @@ from ..phrases import PhraseSet
 from .base import AnalysedText, Finding, RuleBase
 from .links import URL_PATTERN
 
-__all__ = ["COUNTERS", "LengthRule", "x_weighted_length"]
+__all__ = ["COUNTERS", "SEGMENTERS", "LengthRule", "count_and_cut", "x_weighted_length"]
 
 Counting = Literal["characters", "graphemes", "utf8_bytes", "x", "mastodon", "threads"]
 
@@ -108,6 +108,67 @@ COUNTERS: dict[str, Callable[[str], int]] = {
 }
 
 
+# One-pass counting: a text as segments (start, end, weight, per_character).
+# A per-character segment weighs one per character, so a limit can fall inside
+# it; any other segment (a link, an emoji, a grapheme) is cut whole.
+Segment = tuple[int, int, int, bool]
+
+
+def _plain_or_graphemes(
+    text: str, start: int, end: int, weigh: Callable[[str], int]
+) -> Iterator[Segment]:
+    """``text[start:end]``: one per-character segment if it is plain ASCII,
+    otherwise a segment per grapheme, weighed by ``weigh``."""
+    if start == end:
+        return
+    piece = text[start:end]
+    if piece.isascii() and "\r\n" not in piece:
+        yield start, end, end - start, True
+        return
+    for cluster in _GRAPHEME.finditer(text, start, end):
+        yield cluster.start(), cluster.end(), weigh(cluster.group()), False
+
+
+def _x_weight(cluster: str) -> int:
+    if _is_emoji(cluster):
+        return 2
+    return sum(1 if _light(c) else 2 for c in cluster)
+
+
+def _x_segments(text: str) -> Iterator[Segment]:
+    position = 0
+    for match in URL_PATTERN.finditer(text):
+        yield from _plain_or_graphemes(text, position, match.start(), _x_weight)
+        yield match.start(), match.end(), _URL_WEIGHT, False
+        position = match.end()
+    yield from _plain_or_graphemes(text, position, len(text), _x_weight)
+
+
+def _threads_weight(cluster: str) -> int:
+    return len(cluster.encode("utf-8")) if _is_emoji(cluster) else len(cluster)
+
+
+#: Segmenters for the countings that can be done in one pass, with the cut
+#: point found on the way. (X counts the NFC form: used only on NFC text.)
+SEGMENTERS: dict[str, Callable[[str], Iterator[Segment]]] = {
+    "x": _x_segments,
+    "graphemes": lambda text: _plain_or_graphemes(text, 0, len(text), lambda _: 1),
+    "threads": lambda text: _plain_or_graphemes(text, 0, len(text), _threads_weight),
+}
+
+
+def count_and_cut(segments: Iterable[Segment], limit: int) -> tuple[int, int | None]:
+    """The total weight of ``segments``, and the offset where it first passes
+    ``limit`` (None if it never does)."""
+    total = 0
+    cut: int | None = None
+    for start, _end, weight, per_character in segments:
+        if cut is None and total + weight > limit:
+            cut = start + (limit - total if per_character else 0)
+        total += weight
+    return total, cut
+
+
 class Limit(StrictModel):
     """One limit: the most a platform takes, and how it counts."""
 
@@ -164,11 +225,20 @@ class _LengthMatcher:
             return
         body = text.text
         for limit in limits:
-            counter = COUNTERS[limit.count]
-            total = counter(body)
-            if total <= limit.max:
-                continue
-            cut = _cut_point(body, counter, limit.max, linear=_one_per_character(body, limit.count))
+            segmenter = SEGMENTERS.get(limit.count)
+            if segmenter is not None and (
+                limit.count != "x" or unicodedata.is_normalized("NFC", body)
+            ):
+                total, cut = count_and_cut(segmenter(body), limit.max)
+                if cut is None:
+                    continue
+            else:
+                counter = COUNTERS[limit.count]
+                total = counter(body)
+                if total <= limit.max:
+                    continue
+                linear = _one_per_character(body, limit.count)
+                cut = _cut_point(body, counter, limit.max, linear=linear)
             values = {"count": total, "limit": limit.max, "counting": limit.count}
             yield Finding(cut, len(body), values=values)
             return  # one finding per text: the first limit passed
