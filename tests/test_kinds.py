@@ -290,19 +290,28 @@ def test_pattern_prefilter_skips_texts_without_its_words(write_ruleset: WriteRul
     assert problems["kinds::tone.wrong-prefilter::fail-1"] == "did not fire but should have"
 
 
-def test_pattern_prefilter_groups_each_need_a_word(write_ruleset: WriteRuleset) -> None:
-    path = _rule(
+def _prefiltered(write_ruleset: WriteRuleset, pattern: str, prefilter: str) -> Path:
+    """A ruleset with one pattern rule, privacy.asks, failing on 'post your address'."""
+    return _rule(
         write_ruleset,
-        r"""
+        f"""
   - id: privacy.asks
     category: privacy
     kind: pattern
-    pattern: '\b(?:post|share)\s+your\s+(?:address|phone)'
-    prefilter: [[address, phone], [post, share], [your]]
+    pattern: '{pattern}'
+    prefilter: {prefilter}
     message: m
     source: https://example.org
-    examples: {fail: ["[[share your phone]]"], pass: ["share the phone"]}
+    examples: {{fail: ["[[post your address]]"], pass: ["post it"]}}
 """,
+    )
+
+
+def test_pattern_prefilter_groups_each_need_a_word(write_ruleset: WriteRuleset) -> None:
+    path = _prefiltered(
+        write_ruleset,
+        r"\b(?:post|share)\s+your\s+(?:address|phone)",
+        "[[address, phone], [post, share], [your]]",
     )
     report = check_draft("Please post your address.", ruleset=path)
     assert [v.excerpt for v in report.violations] == ["post your address"]
@@ -313,19 +322,7 @@ def test_pattern_prefilter_groups_each_need_a_word(write_ruleset: WriteRuleset) 
 def test_pattern_prefilter_group_missing_a_word_skips_the_match(
     write_ruleset: WriteRuleset,
 ) -> None:
-    path = _rule(
-        write_ruleset,
-        r"""
-  - id: privacy.asks
-    category: privacy
-    kind: pattern
-    pattern: '\bpost\s+your\s+address'
-    prefilter: [[address], [brake]]
-    message: m
-    source: https://example.org
-    examples: {fail: ["[[post your address]]"], pass: ["post it"]}
-""",
-    )
+    path = _prefiltered(write_ruleset, r"\bpost\s+your\s+address", "[[address], [brake]]")
     # Every list must have a word in the text: "brake" is absent, so the rule
     # does not run and its own fail example shows the mistake.
     assert check_draft("Post your address.", ruleset=path).ok
@@ -334,19 +331,7 @@ def test_pattern_prefilter_group_missing_a_word_skips_the_match(
 
 
 def test_pattern_prefilter_rejects_an_empty_group(write_ruleset: WriteRuleset) -> None:
-    path = _rule(
-        write_ruleset,
-        r"""
-  - id: privacy.asks
-    category: privacy
-    kind: pattern
-    pattern: 'x'
-    prefilter: [[address], []]
-    message: m
-    source: https://example.org
-    examples: {fail: ["[[x]]"], pass: ["y"]}
-""",
-    )
+    path = _prefiltered(write_ruleset, "x", "[[address], []]")
     with pytest.raises(RulesetError, match=r"field .prefilter\[1\].: needs at least 1 item"):
         load_ruleset(path)
 
