@@ -48,7 +48,7 @@ from .models import (
     Target,
     Violation,
 )
-from .phrases import PhraseIndex, PhraseSet
+from .phrases import Hit, PhraseIndex, PhraseSet
 from .templates import Template
 from .text import LineIndex
 
@@ -160,6 +160,8 @@ class _Step(NamedTuple):
     item: CompiledRule
     needs: frozenset[Feature] | None
     required: PhraseSet | None
+    #: Where the merged scan puts the hits of ``required`` (None: not in it).
+    required_at: int | None
     find: Callable[[AnalysedText], Iterable[Finding]]
 
 
@@ -189,6 +191,8 @@ class CompiledRuleset:
         }
         self._plans: dict[Hashable, tuple[_Step, ...]] = {}
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
+        # Reports are immutable, so every text with nothing to report shares one.
+        self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
 
     def _plan(
         self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
@@ -208,6 +212,7 @@ class CompiledRuleset:
                     item,
                     getattr(item.matcher, "needs", None) or None,
                     item.matcher.required,
+                    self._positions.get(id(item.matcher.required)),
                     item.matcher.find,
                 )
                 for item in self._by_target.get(target_kind, ())
@@ -235,15 +240,21 @@ class CompiledRuleset:
         if not steps:
             return fired
         analysed = AnalysedText(text, platform, media)
+        scanned: list[list[Hit]] | None = None
         if only is None and self._positions:
-            analysed.remember_all(self._positions, self.index.scan(text))
+            scanned = self.index.scan(text)
+            analysed.remember_all(self._positions, scanned)
         features = text_features(text, media) if self._uses_features else frozenset()
         lines: LineIndex | None = None
         shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
-        for item, needs, required, find in steps:
+        for item, needs, required, required_at, find in steps:
             if needs is not None and needs.isdisjoint(features):
                 continue  # cannot fire on a text without any of them
-            if required is not None and not analysed.hits(required):
+            if required is not None and not (
+                scanned[required_at]
+                if scanned is not None and required_at is not None
+                else analysed.hits(required)
+            ):
                 continue  # cannot fire without those words
             try:
                 findings = list(find(analysed))
@@ -322,6 +333,8 @@ class CompiledRuleset:
 
     def report(self, fired: Sequence[_Fired], *, comment: str | None) -> Report:
         """Sort violations, merge actions and decide."""
+        if not fired:
+            return self._clean
         ordered = sorted(
             fired,
             key=lambda f: (
