@@ -154,6 +154,12 @@ class CompiledRule:
         return self.rule.when
 
 
+def _runs_on(matcher: Matcher, platform: str | None) -> bool:
+    """False if the matcher says it has nothing to check on this platform."""
+    platforms: frozenset[str] | None = getattr(matcher, "platforms", None)
+    return platforms is None or platform in platforms
+
+
 class _Step(NamedTuple):
     """A rule to run, with what lets the engine skip it on a text."""
 
@@ -216,8 +222,11 @@ class CompiledRuleset:
                     item.matcher.find,
                 )
                 for item in self._by_target.get(target_kind, ())
-                if item.when is None
-                or item.when.holds(platform=platform, kind=target_kind, context=context)
+                if _runs_on(item.matcher, platform)
+                and (
+                    item.when is None
+                    or item.when.holds(platform=platform, kind=target_kind, context=context)
+                )
             )
         return plan
 

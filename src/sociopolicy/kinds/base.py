@@ -308,7 +308,9 @@ class Matcher(Protocol):
     ``required`` lets it skip matchers that cannot fire on a text.
 
     A matcher may also have ``needs``, a set of :data:`Feature` names: the
-    engine then calls it only for texts that have at least one of them.
+    engine then calls it only for texts that have at least one of them; and
+    ``platforms``, a set of platform names: it is then used only for drafts
+    for one of those platforms.
     """
 
     phrase_sets: tuple[PhraseSet, ...]

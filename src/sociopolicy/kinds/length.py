@@ -210,7 +210,7 @@ class LengthRule(RuleBase):
 
 
 class _LengthMatcher:
-    __slots__ = ("limits", "phrase_sets", "required")
+    __slots__ = ("limits", "phrase_sets", "platforms", "required")
 
     def __init__(self, rule: LengthRule) -> None:
         self.limits: dict[str, tuple[Limit, ...]] = {
@@ -218,6 +218,7 @@ class _LengthMatcher:
         }
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
+        self.platforms = frozenset(self.limits)
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         limits = self.limits.get(text.platform) if text.platform else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
@@ -228,12 +228,16 @@ class _ReadabilityMatcher:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
 
-    def find(self, text: AnalysedText) -> Iterator[Finding]:
+    def find(self, text: AnalysedText) -> Iterable[Finding]:
         # A cheap gate first: a text with few words has no long sentence and
         # no grade (it has at most one word more than it has spaces).
         body = text.text
         if body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words:
-            return
+            return ()
+        return self._find(text)
+
+    def _find(self, text: AnalysedText) -> Iterator[Finding]:
+        body = text.text
         counts = text.memo("prose_counts", prose_counts)
         limit = self.max_sentence_words
         if limit is not None and has_long_sentence(counts.codes, limit):

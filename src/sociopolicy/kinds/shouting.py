@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import regex
@@ -116,11 +116,14 @@ class _ShoutingMatcher:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
 
-    def find(self, text: AnalysedText) -> Iterator[Finding]:
+    def find(self, text: AnalysedText) -> Iterable[Finding]:
         plain = text.text.isascii()
         two_capitals = _ASCII_TWO_CAPITALS if plain else _TWO_CAPITALS
         if two_capitals.search(text.text) is None:
-            return  # no word in capitals at all: the usual case
+            return ()  # no word in capitals at all: the usual case
+        return self._find(text, plain)
+
+    def _find(self, text: AnalysedText, plain: bool) -> Iterator[Finding]:
         # Web addresses, handles and hashtags are not prose: their capitals are
         # not shouting (hashtags have their own rules).
         body = text.memo("prose", prose_only)
