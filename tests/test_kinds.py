@@ -230,6 +230,9 @@ def test_starts_sentence(text: str, offset: int, expected: bool) -> None:
         ("Call Dr . Now", ["Call Dr .", "Now"]),  # a spaced stop is no abbreviation
         ("Kids drew. Then ate.", ["Kids drew.", "Then ate."]),  # "drew" is not "Dr"
         ("Line one\nLine two.\n\nThree", ["Line one", "Line two.", "Three"]),
+        # An abbreviation counts only after a space, a bracket or at the start.
+        ("We said \u201cNo.\u201d Then we left.", ["We said \u201cNo.\u201d", "Then we left."]),
+        ("Bring snacks/etc. Then relax.", ["Bring snacks/etc.", "Then relax."]),
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:

@@ -433,3 +433,10 @@ def test_one_pass_count_and_cut_agree_with_counting_and_searching(
     assert cut is not None
     _, end, _, per_character = next(s for s in segments if s[0] <= cut < s[1])
     assert counter(text[:cut]) <= limit < counter(text[: cut + 1 if per_character else end])
+
+
+def test_readability_counts_words_split_by_any_space() -> None:
+    sentence = "\u00a0".join(f"word{number}" for number in range(30)) + "."
+    # 30 words with no-break spaces between: over the limit of 25.
+    found = check_draft(sentence).for_rule("readability.sentence-length")
+    assert [v.excerpt for v in found] == [sentence]

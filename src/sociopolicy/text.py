@@ -94,11 +94,16 @@ _ABBREVIATIONS = frozenset(
 
 
 def _not_after_abbreviation(abbreviations: Iterable[str]) -> str:
-    """Lookbehinds that fail just after "Dr." or "e.g." (one per length, as re requires)."""
+    """Lookbehinds that fail just after "Dr." or "e.g." written after a space, an
+    opening bracket or at the start (one pair per length, as ``re`` requires)."""
     by_length: dict[int, list[str]] = {}
     for word in sorted(abbreviations):
         by_length.setdefault(len(word), []).append(re.escape(word) + r"\.")
-    return "".join(rf"(?<!(?i:\b(?:{'|'.join(words)})))" for _, words in sorted(by_length.items()))
+    lookbehinds = []
+    for _, words in sorted(by_length.items()):
+        either = "(?i:" + "|".join(words) + ")"
+        lookbehinds.append(rf"(?<![\s(]{either})(?<!^{either})")
+    return "".join(lookbehinds)
 
 
 # A sentence ends at a run of ., !, ? or … (and any closing quotes or brackets)

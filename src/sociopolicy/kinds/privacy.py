@@ -62,14 +62,21 @@ _STREET_TYPES = (
 # a unit ("Unit 3, ") before it is added afterwards.
 _ADDRESS = (
     r"\d(?<!\w\d)\d{0,4}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
-    r"\s+(?:[A-Z][a-z'\u2019-]+\s+){1,3}(?:" + _STREET_TYPES + r")\b"
+    r"_SPACE+(?:[A-Z][a-z'\u2019-]+_SPACE+){1,3}(?:" + _STREET_TYPES + r")\b"
 )
 _UNIT_BEFORE = re.compile(r"\b(?:Unit|Apartment|Apt|Flat)\s*\d+[A-Za-z]?,?\s+\Z")
 
 
 def _two_ways(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The pattern compiled for ASCII text (faster) and for any text."""
-    return re.compile(pattern, re.ASCII), re.compile(pattern)
+    """The pattern compiled for ASCII text (faster) and for any text.
+
+    ``_SPACE`` in the pattern stands for a space as ``\\s`` finds it in any
+    text (in ASCII mode ``\\s`` leaves out the separators \\x1c to \\x1f).
+    """
+    return (
+        re.compile(pattern.replace("_SPACE", r"[\s\x1c-\x1f]"), re.ASCII),
+        re.compile(pattern.replace("_SPACE", r"\s")),
+    )
 
 
 # For each: [0] on ASCII text, where it gives the same matches faster; [1] otherwise.
@@ -235,7 +242,7 @@ class _PrivacyMatcher:
         if "street_address" in self.detect:
             for m in _ADDRESSES[flavour].finditer(body):
                 start = m.start()
-                unit = _UNIT_BEFORE.search(body, max(0, start - 30), start)
+                unit = _UNIT_BEFORE.search(body, 0, start)
                 yield _found(unit.start() if unit else start, m.end(), "street_address")
         if "date_of_birth" in self.detect:
             lowered = text.memo("lower", str.lower)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
@@ -81,7 +81,7 @@ class PunctuationRule(RuleBase):
     kind: Literal["punctuation"]
     repeated: StrictBool = Field(default=False, description="Report runs of ! and ?.")
     emoticons: StrictBool = Field(default=False, description="Report text emoticons.")
-    emoticon_list: tuple[StrictStr, ...] = Field(
+    emoticon_list: tuple[Annotated[StrictStr, Field(min_length=1)], ...] = Field(
         default=DEFAULT_EMOTICONS, min_length=1, description="The emoticons to report."
     )
     symbol_run: int | None = Field(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import Field, model_validator
 
 from ..phrases import PhraseSet
-from ..text import ends_sentence, prose_only, sentences, trimmed
+from ..text import ends_sentence, prose_only, sentences
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = [
@@ -46,40 +46,47 @@ def _word(token: str) -> str:
     return "" if word.isdigit() else word
 
 
-class _TokenCodes(dict[str, str]):
-    """The code of each token, worked out once: tokens recur from text to text."""
+def _code(token: str) -> str:
+    """The code of one token (see above)."""
+    if token == _LINE_BREAK_TOKEN:
+        return _OTHER_ENDING
+    if _word(token):
+        return _WORD_ENDING if ends_sentence(token) else _WORD
+    return _OTHER_ENDING if ends_sentence(token) else _OTHER
+
+
+def _syllables_of(token: str) -> int:
+    """The syllables of a token's word (0 if it has none)."""
+    word = "" if token == _LINE_BREAK_TOKEN else _word(token)
+    return syllables(word) if word else 0
+
+
+# Tokens longer than this are worked out each time rather than remembered, so
+# the caches stay small whatever text comes in.
+_LONGEST_CACHED = 64
+_T = TypeVar("_T")
+
+
+class _TokenCache(dict[str, _T]):
+    """A fact about each token, worked out once: tokens recur from text to text."""
 
     limit = 100_000
 
-    def __missing__(self, token: str) -> str:
-        if len(self) >= self.limit:
-            self.clear()
-        if token == _LINE_BREAK_TOKEN:
-            code = _OTHER_ENDING
-        elif _word(token):
-            code = _WORD_ENDING if ends_sentence(token) else _WORD
-        else:
-            code = _OTHER_ENDING if ends_sentence(token) else _OTHER
-        self[token] = code
-        return code
+    def __init__(self, compute: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, token: str) -> _T:
+        value = self.compute(token)
+        if len(token) <= _LONGEST_CACHED:
+            if len(self) >= self.limit:
+                self.clear()
+            self[token] = value
+        return value
 
 
-class _TokenSyllables(dict[str, int]):
-    """The syllables of each token's word (0 if it has none), worked out once."""
-
-    limit = 100_000
-
-    def __missing__(self, token: str) -> int:
-        if len(self) >= self.limit:
-            self.clear()
-        word = "" if token == _LINE_BREAK_TOKEN else _word(token)
-        count = syllables(word) if word else 0
-        self[token] = count
-        return count
-
-
-_TOKEN_CODES = _TokenCodes()
-_TOKEN_SYLLABLES = _TokenSyllables()
+_TOKEN_CODES: _TokenCache[str] = _TokenCache(_code)
+_TOKEN_SYLLABLES: _TokenCache[int] = _TokenCache(_syllables_of)
 
 
 def syllables(word: str) -> int:
@@ -230,14 +237,16 @@ class _ReadabilityMatcher:
 
     def find(self, text: AnalysedText) -> Iterable[Finding]:
         # A cheap gate first: a text with few words has no long sentence and
-        # no grade (it has at most one word more than it has spaces).
+        # no grade. Counting spaces, line breaks and tabs is quick; only when
+        # that says "too few" are the words counted properly (other spaces,
+        # such as no-break spaces, also separate words).
         body = text.text
-        if body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words:
+        few = body.count(" ") + body.count("\n") + body.count("\t") + 1 < self.fewest_words
+        if few and len(body.split()) < self.fewest_words:
             return ()
         return self._find(text)
 
     def _find(self, text: AnalysedText) -> Iterator[Finding]:
-        body = text.text
         counts = text.memo("prose_counts", prose_counts)
         limit = self.max_sentence_words
         if limit is not None and has_long_sentence(counts.codes, limit):
@@ -249,10 +258,11 @@ class _ReadabilityMatcher:
             return
         grade = flesch_kincaid_grade(counts.words, counts.sentences, counts.syllables)
         if grade > self.max_grade:
-            # Over the whole prose, without what is not prose at either end.
-            start, end = trimmed(text.memo("prose", prose_only), 0, len(body))
+            # From the first sentence with words to the last (worked out only
+            # now: few texts are reported).
+            spans = text.memo("sentence_words", sentence_words)
             yield Finding(
-                start,
-                end,
+                spans[0][0],
+                spans[-1][1],
                 values={"grade": round(grade, 1), "target": self.max_grade, "words": counts.words},
             )

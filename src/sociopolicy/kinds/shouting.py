@@ -31,13 +31,15 @@ _TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
 _ASCII_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")
 # Between the words of one run: spaces and light punctuation, no sentence end.
 _RUN_GAP = re.compile(r"[\s,;:&/()\"'\u2019\u201c\u201d\-]*")
-# A label of up to three words that opens a line and ends with a colon, when
-# what follows is not in capitals too ("UPDATE: the depot", not "ALERT: KEEP OUT").
-_LABEL = re.compile(
-    r"^[ \t]*((?:[^\W\d_]+[ \t]+){0,2}[^\W\d_]+)[ \t]*:(?=\s*\S*[a-z])", re.MULTILINE
+# A label of up to three words that opens a line (perhaps after an emoji or a
+# symbol) and ends with a colon, when the next word is not in capitals too
+# ("⚠️ UPDATE: the depot", not "ALERT: KEEP OUT").
+_LABEL = regex.compile(
+    r"^[ \t]*(?:[^\w\s]+[ \t]*)?((?:\p{L}+[ \t]+){0,2}\p{L}+)[ \t]*:(?=\s*\S*\p{Ll})",
+    regex.MULTILINE,
 )
-# A keyword to send by text message ("text STOP to 0400 000 000").
-_TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms|send)\s+(\w+)\s+to\s+\+?\d", re.IGNORECASE)
+# A keyword to send by text message to a number ("text STOP to 0400 000 000").
+_TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms)\s+(\w+)\s+to\s+\+?\d[\d ]{2,}", re.IGNORECASE)
 
 
 class ShoutingRule(RuleBase):
