@@ -150,6 +150,15 @@ def test_when_conditions_on_platform_kind_and_context(write_ruleset: WriteRulese
     # A missing fact counts as false; a fact of another type does not match.
     assert fired(platform="x", kind="reply") == ["tone.outside-caretaker"]
     assert fired(platform="x", kind="reply", context={"caretaker_period": 1}) == []
+    # Facts no rule reads change nothing, and the answers stay right when the
+    # same fact alternates between values (plans are cached per fact value).
+    plans = load_ruleset(path).compiled._plans
+    before = len(plans)
+    for number in range(300):
+        context = {"request_id": number, "caretaker_period": number % 2 == 0}
+        expected = ["neutrality.announcement" if number % 2 == 0 else "tone.outside-caretaker"]
+        assert fired(platform="x", kind="reply", context=context) == expected
+    assert len(plans) <= before + 2  # one plan per value of caretaker_period at most
 
 
 def test_comment_rules_run_on_the_comment(write_ruleset: WriteRuleset) -> None:

@@ -440,3 +440,17 @@ def test_readability_counts_words_split_by_any_space() -> None:
     # 30 words with no-break spaces between: over the limit of 25.
     found = check_draft(sentence).for_rule("readability.sentence-length")
     assert [v.excerpt for v in found] == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We ❤️ our volunteers", ["❤️"]),
+        ("Let\u2019s 🏊 at the pool today", ["🏊"]),  # curly apostrophe as in the list
+        ("Let\u02bcs 🏊 at the pool today", ["🏊"]),
+        ("Try pottery 🏺 and bush walks 🥾 at the centre", []),  # after nouns: decoration
+    ],
+)
+def test_emoji_in_place_of_a_word(text: str, expected: list[str]) -> None:
+    found = check_draft(text).for_rule("accessibility.emoji-for-words")
+    assert [v.excerpt for v in found] == expected

@@ -85,6 +85,17 @@ _MESSAGE_CACHE_SIZE = 4096
 _PLAN_CACHE_SIZE = 256
 
 
+def _values_key(values: Mapping[str, Any]) -> Hashable:
+    """A finding's extra template values as a cache key."""
+    key = tuple(values.items())
+    try:
+        hash(key)
+    except TypeError:  # a list among the values
+        nested: Hashable = _hashable(dict(values))
+        return nested
+    return key
+
+
 def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
@@ -107,24 +118,14 @@ class CompiledRule:
 
     def render_message(self, finding: Finding, excerpt: str, shared: Mapping[str, Any]) -> str:
         """The rule's message for one finding, rendered once per distinct input."""
-        try:
-            key: Hashable = (
-                shared["platform"],
-                shared["kind"],
-                excerpt,
-                finding.replacements,
-                tuple(finding.values.items()),
-            )
-            message = self.messages.get(key)
-        except TypeError:  # a list among the values
-            key = (
-                shared["platform"],
-                shared["kind"],
-                excerpt,
-                finding.replacements,
-                _hashable(dict(finding.values)),
-            )
-            message = self.messages.get(key)
+        key = (
+            shared["platform"],
+            shared["kind"],
+            excerpt,
+            finding.replacements,
+            _values_key(finding.values),
+        )
+        message = self.messages.get(key)
         if message is None:
             if len(self.messages) >= _MESSAGE_CACHE_SIZE:
                 self.messages.clear()
@@ -196,6 +197,10 @@ class CompiledRuleset:
             for target in ("post", "reply", "comment")
         }
         self._plans: dict[Hashable, tuple[_Step, ...]] = {}
+        #: The context facts some rule's ``when`` reads: only they pick a plan.
+        self._facts = frozenset(
+            fact for item in self.rules if item.when is not None for fact in item.when.facts
+        )
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
         # Reports are immutable, so every text with nothing to report shares one.
         self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
@@ -203,11 +208,18 @@ class CompiledRuleset:
     def _plan(
         self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
     ) -> tuple[_Step, ...]:
-        """The rules whose conditions hold for this kind, platform and context (cached)."""
+        """The rules whose conditions hold for this kind, platform and context (cached).
+
+        A plan holds each matcher's bound ``find``: a compiled ruleset keeps
+        the matchers it was built with (load the ruleset again to change them).
+        """
+        facts = self._facts
         key = (
             target_kind,
             platform,
-            tuple((k, type(v), v) for k, v in sorted(context.items())) if context else (),
+            tuple((k, type(v), v) for k, v in sorted(context.items()) if k in facts)
+            if context
+            else (),
         )
         plan = self._plans.get(key)
         if plan is None:

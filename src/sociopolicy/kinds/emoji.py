@@ -9,6 +9,7 @@ import regex
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ..phrases import PhraseSet
+from ..text import APOSTROPHES
 from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["DEFAULT_WORDS_BEFORE", "EmojiRule", "emoji_spans"]
@@ -17,7 +18,7 @@ __all__ = ["DEFAULT_WORDS_BEFORE", "EmojiRule", "emoji_spans"]
 _START = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|[0-9#*]\uFE0F?\u20E3")
 _CLUSTER = regex.compile(r"\X")
 _PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
-_WORD_BEFORE = regex.compile(r"(?<![\p{L}'\u2019])(\p{L}[\p{L}'\u2019]*) $")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}'\u2019\u02bc])(\p{L}[\p{L}'\u2019\u02bc]*) $")
 #: Words after which an emoji stands in for a word ("We ❤️ our", "your 📚 today",
 #: "Free ☕"): articles, pronouns, prepositions, auxiliaries and common adjectives
 #: that come before a noun. After other words (mostly nouns) an emoji decorates
@@ -32,6 +33,14 @@ DEFAULT_WORDS_BEFORE: tuple[str, ...] = (
     "local", "healthy", "tasty", "yummy",
 )  # fmt: skip
 _WORD_AFTER = regex.compile(r" \p{Ll}")
+
+
+_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+
+
+def _plain(word: str) -> str:
+    """A word in lower case with straight apostrophes ("Let\u2019s" -> "let's")."""
+    return word.lower().translate(_STRAIGHT)
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
@@ -127,7 +136,7 @@ class _EmojiMatcher:
         self.max_run = rule.max_run
         self.bullets = rule.bullets
         self.in_sentence = rule.in_sentence
-        self.words_before = frozenset(word.lower() for word in rule.words_before)
+        self.words_before = frozenset(_plain(word) for word in rule.words_before)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
         self.needs: frozenset[Feature] = frozenset({"non_ascii"})
@@ -157,7 +166,7 @@ class _EmojiMatcher:
                 before = _WORD_BEFORE.search(body, max(0, start - 40), start)
                 if (
                     before is not None
-                    and before.group(1).lower().replace("\u2019", "'") in self.words_before
+                    and _plain(before.group(1)) in self.words_before
                     and _WORD_AFTER.match(body, end)
                 ):
                     yield Finding(
