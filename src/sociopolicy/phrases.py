@@ -2,11 +2,12 @@
 
 A :class:`PhraseSet` is one rule's list of phrases (its terms, or its
 exceptions), compiled once. A :class:`PhraseIndex` merges many sets so that a
-draft is scanned a single time however many rules and phrases there are: the
-text's words are listed once, and at each word that begins some phrase one
-regular expression, built as a character trie of every phrase, returns the
-longest phrase starting there (the regex engine branches on characters, so its
-cost barely grows with the number of phrases).
+draft is scanned a single time however many rules and phrases there are: one
+regular expression, built as a character trie of every phrase, is searched
+over the lower-cased text and returns the longest phrase starting at each word
+(the regex engine branches on characters, so its cost barely grows with the
+number of phrases); phrases that start at a later word inside a match are
+looked for there, so overlapping phrases are all found.
 
 Matching rules, documented for ruleset authors in ``docs/ruleset-format.md``:
 

@@ -246,13 +246,12 @@ class _LengthMatcher:
 
 
 def _one_per_character(text: str, counting: str) -> bool:
-    """True if every character of ``text`` counts exactly one under ``counting``."""
-    if counting == "mastodon" or not text.isascii() or "\r\n" in text:
-        return False
-    lowered = text.lower()
-    return counting in ("characters", "utf8_bytes") or (
-        "http" not in lowered and "www." not in lowered
-    )
+    """True if every character of ``text`` counts exactly one under ``counting``.
+
+    (Only the countings without a one-pass segmenter, or X on text that is not
+    NFC and so not ASCII, get here.)
+    """
+    return counting in ("characters", "utf8_bytes") and text.isascii() and "\r\n" not in text
 
 
 def _cut_point(text: str, counter: Callable[[str], int], limit: int, *, linear: bool) -> int:

@@ -73,6 +73,10 @@ class SubstitutionRule(PhraseRuleBase):
         return _SubstitutionMatcher(self)
 
 
+# Replacements remembered per matcher, at most (the cache is then emptied).
+_KNOWN_SIZE = 10_000
+
+
 class _SubstitutionMatcher(PhraseMatcher):
     __slots__ = ("known", "replacements")
 
@@ -105,9 +109,6 @@ class _SubstitutionMatcher(PhraseMatcher):
             else _inflect_first_word(r, hit.form)
             for r in self.replacements[hit.entry.index]
         )
-
-
-_KNOWN_SIZE = 10_000
 
 
 def _inflect_first_word(replacement: str, form: Form) -> str:
