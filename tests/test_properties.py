@@ -7,6 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from sociopolicy.kinds import privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
+from sociopolicy.templates import compile_template
 from sociopolicy.text import sentences
 
 # Text built from words the rules know, so that violations are common, mixed
@@ -298,3 +300,57 @@ def test_ascii_fast_paths_find_what_the_general_regexes_find(text: str) -> None:
         assert [m.span() for m in ascii_version.finditer(text)] == [
             m.span() for m in general.finditer(text)
         ]
+
+
+template_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="ab {}.", max_size=4).map(lambda t: ("text", t)),
+            st.sampled_from(["match", "count", "missing"]).map(lambda n: ("name", n)),
+            st.sampled_from(["organisation", "items", "absent"]).map(lambda k: ("var", k)),
+        ),
+        max_size=6,
+    ),
+    template_values,
+    template_values,
+    template_values,
+    template_values,
+)
+def test_simple_templates_render_as_jinja_renders_them(
+    parts: list[tuple[str, str]], match: object, count: object, organisation: object, items: object
+) -> None:
+    source = "".join(
+        text.replace("{", "(").replace("}", ")")
+        if kind == "text"
+        else "{{ " + text + " }}"
+        if kind == "name"
+        else "{{ vars." + text + " }}"
+        for kind, text in parts
+    )
+    allowed = frozenset({"match", "count", "missing", "vars"})
+    template = compile_template(
+        source, allowed=allowed, variables=["organisation", "items", "absent"]
+    )
+    values = {
+        "match": match,
+        "count": count,
+        "vars": {"organisation": organisation, "items": items},
+    }
+    jinja = template._template  # the same template, always rendered by Jinja2
+    try:
+        expected = jinja.render(values).strip()
+    except Exception as exc:  # a missing name: the fast path must fail the same way
+        with pytest.raises(type(exc)):
+            template.render(values)
+        return
+    assert template.render(values) == expected

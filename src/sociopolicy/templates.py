@@ -41,18 +41,81 @@ class TemplateProblem(ValueError):
     """A template that cannot be compiled or uses a name it cannot have."""
 
 
+# A simple template as parts: literal text, or a name with an optional key.
+_Part = str | tuple[str, str | None]
+_NOT_SIMPLE = object()
+
+
 class Template:
-    """A compiled message or reply template."""
+    """A compiled message or reply template.
 
-    __slots__ = ("_template", "source")
+    Most messages are text with ``{{ name }}`` or ``{{ name.key }}`` in it and
+    nothing else; those are rendered by joining their parts, which gives
+    Jinja2's result many times faster. Anything else (filters, conditions,
+    loops, or a value that is not a plain mapping entry) is rendered by Jinja2.
+    """
 
-    def __init__(self, source: str, template: jinja2.Template) -> None:
+    __slots__ = ("_parts", "_template", "source")
+
+    def __init__(
+        self, source: str, template: jinja2.Template, parts: tuple[_Part, ...] | None = None
+    ) -> None:
         self.source = source
         self._template = template
+        self._parts = parts
 
     def render(self, values: Mapping[str, Any]) -> str:
         """Render with ``values``; the result is stripped of surrounding blanks."""
+        if self._parts is not None:
+            joined = _join(self._parts, values)
+            if joined is not None:
+                return joined.strip()
         return self._template.render(values).strip()
+
+
+def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
+    """The parts with values put in, or None if a value needs Jinja2 to render."""
+    pieces = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        name, key = part
+        value = values.get(name, _NOT_SIMPLE)
+        if key is not None:
+            if type(value) is not dict or key not in value or hasattr(dict, key):
+                return None  # attributes, missing keys: Jinja2 knows the rules
+            value = value[key]
+        if value is _NOT_SIMPLE:
+            return None
+        if value is None:
+            continue  # shown as nothing (see _finalize)
+        if type(value) is not str and type(value) not in (int, float, bool):
+            return None
+        pieces.append(value if type(value) is str else str(value))
+    return "".join(pieces)
+
+
+def _simple_parts(tree: nodes.Template) -> tuple[_Part, ...] | None:
+    """The parts of a template that is only text and ``{{ name }}``/``{{ name.key }}``."""
+    parts: list[_Part] = []
+    for statement in tree.body:
+        if not isinstance(statement, nodes.Output):
+            return None
+        for node in statement.nodes:
+            if isinstance(node, nodes.TemplateData):
+                parts.append(node.data)
+            elif isinstance(node, nodes.Name):
+                parts.append((node.name, None))
+            elif (
+                isinstance(node, nodes.Getattr)
+                and isinstance(node.node, nodes.Name)
+                and not node.attr.startswith("_")
+            ):
+                parts.append((node.node.name, node.attr))
+            else:
+                return None
+    return tuple(parts)
 
 
 def _keys_used(tree: nodes.Template, name: str) -> Iterable[str]:
@@ -113,4 +176,4 @@ def compile_template(
                 f"the template uses 'groups.{missing[0]}', but the pattern has no group "
                 f"named '{missing[0]}' (named groups: {named})"
             )
-    return Template(source, _ENVIRONMENT.from_string(tree))
+    return Template(source, _ENVIRONMENT.from_string(tree), _simple_parts(tree))
