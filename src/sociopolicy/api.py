@@ -29,6 +29,10 @@ _KEYWORD_DEFAULTS: dict[str, Any] = {
 
 
 def _compiled(ruleset: RulesetRef) -> CompiledRuleset:
+    if type(ruleset) is Ruleset:  # the common case first: PathLike is a slow check
+        compiled = ruleset.compiled
+        if type(compiled) is CompiledRuleset and compiled.owner() is ruleset:
+            return compiled
     if not (ruleset is None or isinstance(ruleset, str | PathLike | Ruleset)):
         raise UsageError(
             f"ruleset must be a bundled name, a path or a Ruleset, not {type(ruleset).__name__}"
