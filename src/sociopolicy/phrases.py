@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .text import APOSTROPHES, Form, inflections
+from .text import APOSTROPHES, Form, inflections, straighten
 
 __all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
 
@@ -36,14 +36,13 @@ _START = r"(?<!\w)(?<!\w" + _APOSTROPHE_CLASS + ")"
 _END = r"(?!\w)(?!" + _APOSTROPHE_CLASS + r"(?!s(?!\w))\w)"
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
-_TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 _INNER_WORD = re.compile(_START + r"\w")
 _RESOLVED_CACHE_SIZE = 10_000
 
 
 def _spelling(text: str) -> str:
     """Separators as one space, apostrophes straight; capitals kept."""
-    return _SPLIT.sub(" ", text.strip()).translate(_TO_STRAIGHT)
+    return straighten(_SPLIT.sub(" ", text.strip()))
 
 
 def phrase_key(text: str) -> str:

@@ -21,10 +21,12 @@ __all__ = [
     "sentence_ends",
     "sentences",
     "starts_sentence",
+    "straighten",
     "trimmed",
 ]
 
 APOSTROPHES = "'\u2019\u02bc"
+_TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 Form = Literal["base", "s", "ed", "ing"]
 _VOWELS = frozenset("aeiou")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -169,6 +171,11 @@ def prose_only(text: str) -> str:
     if "@" not in text and "#" not in text and "http" not in text and "www." not in text:
         return text
     return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+
+
+def straighten(text: str) -> str:
+    """``text`` with curly and modifier apostrophes made straight ("let\u2019s" -> "let's")."""
+    return text.translate(_TO_STRAIGHT)
 
 
 def inflect(word: str, form: Form) -> str:

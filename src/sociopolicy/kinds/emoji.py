@@ -9,7 +9,7 @@ import regex
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ..phrases import PhraseSet
-from ..text import APOSTROPHES
+from ..text import straighten
 from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["DEFAULT_WORDS_BEFORE", "EmojiRule", "emoji_spans"]
@@ -35,12 +35,9 @@ DEFAULT_WORDS_BEFORE: tuple[str, ...] = (
 _WORD_AFTER = regex.compile(r" \p{Ll}")
 
 
-_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
-
-
 def _plain(word: str) -> str:
     """A word in lower case with straight apostrophes ("Let\u2019s" -> "let's")."""
-    return word.lower().translate(_STRAIGHT)
+    return straighten(word.lower())
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:
