@@ -18,7 +18,7 @@ from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
 from sociopolicy.templates import compile_template
-from sociopolicy.text import sentences
+from sociopolicy.text import Spans, sentences
 
 # Text built from words the rules know, so that violations are common, mixed
 # with arbitrary Unicode so that odd input is covered too.
@@ -354,3 +354,18 @@ def test_simple_templates_render_as_jinja_renders_them(
             template.render(values)
         return
     assert template.render(values) == expected
+
+
+span_lists = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(0, 10)).map(lambda s: (s[0], s[0] + s[1])),
+    max_size=8,
+)
+
+
+@given(span_lists, st.integers(0, 30), st.integers(0, 10))
+def test_spans_contain_exactly_when_one_span_contains(
+    spans: list[tuple[int, int]], start: int, length: int
+) -> None:
+    end = start + length
+    expected = any(a <= start and end <= b for a, b in spans)
+    assert Spans(spans).contain(start, end) is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Literal
@@ -11,6 +12,7 @@ __all__ = [
     "APOSTROPHES",
     "Form",
     "LineIndex",
+    "Spans",
     "ends_sentence",
     "inflect",
     "inflections",
@@ -59,6 +61,31 @@ _IRREGULAR: dict[str, tuple[str, str, str]] = {
     "tell": ("tells", "told", "telling"),
     "think": ("thinks", "thought", "thinking"),
 }
+
+
+class Spans:
+    """Spans (start, end) to ask "does one of you contain this?" quickly.
+
+    Sorted by start, with the furthest end reached so far: a span lies within
+    one of them exactly when, among those starting at or before it, the
+    furthest end reaches its end. Each question then costs a binary search, so
+    checking many hits against many spans stays fast on long texts.
+    """
+
+    __slots__ = ("_reach", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def contain(self, start: int, end: int) -> bool:
+        """True if one of the spans contains ``start``..``end``."""
+        index = bisect.bisect_right(self._starts, start)
+        return index > 0 and self._reach[index - 1] >= end
 
 
 class LineIndex:

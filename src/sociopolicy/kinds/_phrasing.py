@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import Hit, PhraseSet, longest_first
-from ..text import looks_like_name
+from ..text import Spans, looks_like_name
 from .base import AnalysedText, RuleBase
 
 __all__ = ["PhraseMatcher", "PhraseRuleBase", "compile_phrases"]
@@ -69,4 +69,5 @@ class PhraseMatcher:
         shields = text.hits(self.exceptions)
         if not shields:
             return hits
-        return [h for h in hits if not any(s.start <= h.start and h.end <= s.end for s in shields)]
+        covered = Spans((s.start, s.end) for s in shields)
+        return [h for h in hits if not covered.contain(h.start, h.end)]

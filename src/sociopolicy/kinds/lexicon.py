@@ -62,13 +62,17 @@ class _LexiconMatcher:
             return
         hits = longest_first(found)
         body = text.text
-        if self.scope == "draft":
-            spans = [(0, len(body))]
-        else:
-            starts = {h.start for h in hits}
-            spans = [(a, b) for a, b in sentences(body) if any(a <= s < b for s in starts)]
+        spans = [(0, len(body))] if self.scope == "draft" else sentences(body)
+        # Hits and sentences are both in text order: walk them together.
+        next_hit = 0
         for start, end in spans:
-            inside = [h for h in hits if start <= h.start and h.end <= end]
+            while next_hit < len(hits) and hits[next_hit].start < start:
+                next_hit += 1
+            inside = []
+            while next_hit < len(hits) and hits[next_hit].start < end:
+                if hits[next_hit].end <= end:  # wholly in this sentence
+                    inside.append(hits[next_hit])
+                next_hit += 1
             score = sum(self.weights[h.entry.index] for h in inside)
             if inside and score >= self.threshold:
                 start, end = trimmed(body, start, end)

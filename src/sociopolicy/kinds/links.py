@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, StrictBool, StrictStr, field_validator
 
 from ..phrases import PhraseSet, longest_first
+from ..text import Spans
 from ._phrasing import compile_phrases
 from .base import AnalysedText, Finding, RuleBase
 
@@ -119,9 +120,10 @@ class _LinksMatcher:
                 yield Finding(hit.start, hit.end, values={"what": "link text", "host": ""})
             lowered = text.memo("lower", str.lower)
             bare = _BARE_HERE.finditer(body) if "here" in lowered else ()
+            covered = Spans((h.start, h.end) for h in hits)
             for m in bare:
                 start, end = m.start(), m.start() + 4
-                if not any(h.start <= start and end <= h.end for h in hits):
+                if not covered.contain(start, end):
                     yield Finding(start, end, values={"what": "link text", "host": ""})
         if not (self.shorteners or self.allowed or self.denied or self.require_https):
             return

@@ -10,6 +10,7 @@ import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
 from ..phrases import PhraseSet
+from ..text import Spans
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
 
@@ -133,11 +134,12 @@ class _PatternMatcher:
                 len(text.text),
             )
             raise CheckIncomplete(f"the pattern ran longer than {limit:.2f} s") from None
-        shields = text.hits(self.exceptions) if self.exceptions and matches else []
+        shields = text.hits(self.exceptions) if self.exceptions and matches else ()
+        covered = Spans((s.start, s.end) for s in shields)
         for match in matches:
             start, end = match.span()
             if start == end:
                 continue
-            if any(s.start <= start and end <= s.end for s in shields):
+            if covered and covered.contain(start, end):
                 continue
             yield Finding(start, end, values={"groups": match.groupdict()})

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, StrictStr
 
 from .._common import one_or_many
 from ..phrases import PhraseSet, longest_first
+from ..text import Spans
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["RequiresRule"]
@@ -65,10 +66,11 @@ class _RequiresMatcher:
         present = longest_first(text.hits(self.requirement))
         if self.trigger is not None:
             # A trigger inside a required phrase ("Suicide Call Back Service") is no trigger.
+            covered = Spans((p.start, p.end) for p in present)
             triggers = [
                 t
                 for t in longest_first(text.hits(self.trigger))
-                if not any(p.start <= t.start and t.end <= p.end for p in present)
+                if not covered.contain(t.start, t.end)
             ]
             if not triggers:
                 return

@@ -10,7 +10,7 @@ import regex
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet
-from ..text import prose_only, starts_sentence
+from ..text import Spans, prose_only, starts_sentence
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["ShoutingRule"]
@@ -141,7 +141,8 @@ class _ShoutingMatcher:
         if self.labels:
             kept += [m.span(1) for m in _LABEL.finditer(body)]
         if kept:
-            words = [w for w in words if not any(a <= w[0] and w[1] <= b for a, b in kept)]
+            covered = Spans(kept)
+            words = [w for w in words if not covered.contain(w[0], w[1])]
             if not words:
                 return
         long_capital = {
