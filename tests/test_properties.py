@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
-from sociopolicy.kinds import privacy, shouting
+from sociopolicy.kinds import emoji, privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.punctuation import trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
@@ -369,3 +369,10 @@ def test_spans_contain_exactly_when_one_span_contains(
     end = start + length
     expected = any(a <= start and end <= b for a, b in spans)
     assert Spans(spans).contain(start, end) is expected
+
+
+@given(st.text(alphabet=" \t\n\r\u00a0ab🎉", max_size=20), st.integers(0, 20))
+def test_an_emoji_starts_a_line_when_only_spaces_come_before_it(text: str, offset: int) -> None:
+    offset = min(offset, len(text))
+    line_start = text.rfind("\n", 0, offset) + 1
+    assert emoji._starts_line(text, offset) is (not text[line_start:offset].strip())

@@ -181,5 +181,11 @@ def _runs(body: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 
 
 def _starts_line(body: str, offset: int) -> bool:
-    line_start = body.rfind("\n", 0, offset) + 1
-    return not body[line_start:offset].strip()
+    """True if only spaces stand between ``offset`` and the start of its line.
+
+    (It looks back over those spaces only, so a long line costs nothing.)
+    """
+    position = offset - 1
+    while position >= 0 and body[position] != "\n" and body[position].isspace():
+        position -= 1
+    return position < 0 or body[position] == "\n"
