@@ -376,3 +376,22 @@ def test_an_emoji_starts_a_line_when_only_spaces_come_before_it(text: str, offse
     offset = min(offset, len(text))
     line_start = text.rfind("\n", 0, offset) + 1
     assert emoji._starts_line(text, offset) is (not text[line_start:offset].strip())
+
+
+mobile_texts = st.lists(
+    st.sampled_from(["0412 345 678", "+61 412 345 678", "021 123 4567", "0412345678", "12345"])
+    | st.text(alphabet="0123456789 +-a", max_size=3),
+    max_size=6,
+).map("".join)
+
+
+@given(mobile_texts, st.integers(0, 60), st.integers(0, 60))
+def test_mobiles_are_tried_only_where_they_could_start(text: str, first: int, last: int) -> None:
+    # Same matches as searching on from `first` and stopping past `last`.
+    searched = []
+    for match in privacy._MOBILE.finditer(text, first):
+        if match.start() > last:
+            break
+        searched.append(match.span())
+    tried = [m.span() for m in privacy._mobiles_starting_in(text, first, min(last, len(text)))]
+    assert tried == searched

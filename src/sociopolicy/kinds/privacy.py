@@ -39,6 +39,8 @@ _MOBILE = re.compile(
 # Runs of digits with single spaces or hyphens between groups (edges checked in code,
 # which keeps the expression fast).
 _DIGIT_RUN = r"\d(?:[ -]?\d){7,18}"
+# A mobile number begins with one of these.
+_MOBILE_STARTS = frozenset("+0123456789")
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
@@ -281,15 +283,33 @@ class _PrivacyMatcher:
             if mobiles:
                 # Mobiles are looked for around every run: two numbers written
                 # one after the other form a single run of digits.
-                for m in _MOBILE.finditer(body, max(0, start - 4)):
-                    if m.start() > end:
-                        break  # past this run (no end limit, so no number is cut short)
+                for m in _mobiles_starting_in(body, max(0, start - 4), end):
                     if m.span() in reported or _digits(m.group()) in self.allowed_numbers:
                         continue
                     if start < m.start() < end and not m.group().startswith(("0", "+")):
                         continue  # "64 20..." inside a longer number is no country code
                     reported.add(m.span())
                     yield _found(m.start(), m.end(), "mobile")
+
+
+def _mobiles_starting_in(body: str, first: int, last: int) -> Iterator[re.Match[str]]:
+    """Mobile numbers that start between ``first`` and ``last`` (non-overlapping,
+    leftmost first, as a search would find them), each read to its end.
+
+    Each match is tried only where it could start, so a long text with many
+    digit runs is not searched again and again to its end.
+    """
+    position = first
+    while position <= last:
+        if body[position : position + 1] not in _MOBILE_STARTS:
+            position += 1
+            continue
+        match = _MOBILE.match(body, position)
+        if match is None:
+            position += 1
+            continue
+        yield match
+        position = max(match.end(), position + 1)
 
 
 def _strings(value: Any) -> list[str]:
