@@ -241,7 +241,11 @@ def test_starts_sentence(text: str, offset: int, expected: bool) -> None:
         ("Line one\nLine two.\n\nThree", ["Line one", "Line two.", "Three"]),
         # An abbreviation counts only after a space, a bracket or at the start.
         ("We said \u201cNo.\u201d Then we left.", ["We said \u201cNo.\u201d", "Then we left."]),
-        ("Bring snacks/etc. Then relax.", ["Bring snacks/etc.", "Then relax."]),
+        (
+            "Ask \u201cDr. Smith\u201d or GP/Dr. Lee [e.g. today].",
+            ["Ask \u201cDr. Smith\u201d or GP/Dr. Lee [e.g. today]."],
+        ),
+        ("He said (see Dr.) Then left.", ["He said (see Dr.)", "Then left."]),
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:

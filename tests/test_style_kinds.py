@@ -454,3 +454,19 @@ def test_readability_counts_words_split_by_any_space() -> None:
 def test_emoji_in_place_of_a_word(text: str, expected: list[str]) -> None:
     found = check_draft(text).for_rule("accessibility.emoji-for-words")
     assert [v.excerpt for v in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shouted"),
+    [
+        ("UPDATE: the depot reopens at 9am.", []),
+        ("\u26a0\ufe0f UPDATE: the depot reopens at 9am.", []),  # emoji with its selector
+        ("- \u26a0\ufe0f ROAD CLOSURE: the bridge is shut.", []),
+        ("ALERT: KEEP OUT OF THE WATER", ["ALERT: KEEP OUT OF THE WATER"]),
+        ("Text STOP to 0400 000 000 to leave the list.", []),
+        ("Please SEND DONATIONS TO 12 King St", ["SEND DONATIONS TO"]),
+    ],
+)
+def test_labels_and_text_keywords_in_capitals(text: str, shouted: list[str]) -> None:
+    found = check_draft(text).for_rule("tone.shouting")
+    assert [v.excerpt for v in found] == shouted

@@ -124,14 +124,15 @@ _ABBREVIATIONS = frozenset(
 
 def _not_after_abbreviation(abbreviations: Iterable[str]) -> str:
     """Lookbehinds that fail just after "Dr." or "e.g." written after a space, an
-    opening bracket or at the start (one pair per length, as ``re`` requires)."""
+    opening bracket or quote, a slash or at the start (one pair per length, as
+    ``re`` requires)."""
     by_length: dict[int, list[str]] = {}
     for word in sorted(abbreviations):
         by_length.setdefault(len(word), []).append(re.escape(word) + r"\.")
     lookbehinds = []
     for _, words in sorted(by_length.items()):
         either = "(?i:" + "|".join(words) + ")"
-        lookbehinds.append(rf"(?<![\s(]{either})(?<!^{either})")
+        lookbehinds.append(rf"(?<![\s(\[{{\"'\u201c\u2018/]{either})(?<!^{either})")
     return "".join(lookbehinds)
 
 
@@ -141,8 +142,11 @@ def _not_after_abbreviation(abbreviations: Iterable[str]) -> str:
 # character class, which the engine scans for fast.)
 _SENTENCE_END = re.compile(
     r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*"
+    # A closing quote or bracket after the stop ends the sentence even after an
+    # abbreviation ('We said "No." Then'); without one, the abbreviation rules.
+    + r"(?:[\"'\u2019\u201d)\]]+|"
     + _not_after_abbreviation(_ABBREVIATIONS)
-    + r"[\"'\u2019\u201d)\]]*(?=\s|\Z))"
+    + r")(?=\s|\Z))"
 )
 
 
@@ -185,7 +189,8 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 # Not prose: web addresses, email addresses, @handles and #hashtags.
 _NOT_PROSE = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w]+", re.IGNORECASE
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w]+",
+    re.IGNORECASE,
 )
 
 

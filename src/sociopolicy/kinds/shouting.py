@@ -17,16 +17,14 @@ __all__ = ["ShoutingRule"]
 
 # A word: letters and digits, joined by hyphens or apostrophes ("COVID-19", "DON'T").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
-# A word with a capital and no lower-case letter: capitals, digits, inner
-# hyphens or apostrophes. Each regex has a faster twin for ASCII text, which
-# finds the same words there.
+# A word with no lower-case letter: capitals, digits, inner hyphens or
+# apostrophes (words of digits alone are left out afterwards: a look-ahead for
+# a capital would be tried again at every digit of a long run). Each regex has
+# a faster twin for ASCII text, which finds the same words there.
 _CAPITAL_WORD = regex.compile(
-    r"(?<![\p{L}\p{N}])(?=[\p{N}'\u2019\-]*\p{Lu})"
-    r"[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+    r"(?<![\p{L}\p{N}])[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
 )
-_ASCII_CAPITAL_WORD = re.compile(
-    r"(?<![A-Za-z0-9])(?=[0-9'\-]*[A-Z])[A-Z0-9]+(?:['\-][A-Z0-9]+)*(?![A-Za-z0-9])"
-)
+_ASCII_CAPITAL_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]+(?:['\-][A-Z0-9]+)*(?![A-Za-z0-9])")
 _TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
 _ASCII_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")
 # Between the words of one run: spaces and light punctuation, no sentence end.
@@ -35,7 +33,7 @@ _RUN_GAP = re.compile(r"[\s,;:&/()\"'\u2019\u201c\u201d\-]*")
 # symbol) and ends with a colon, when the next word is not in capitals too
 # ("⚠️ UPDATE: the depot", not "ALERT: KEEP OUT").
 _LABEL = regex.compile(
-    r"^[ \t]*(?:[^\w\s]+[ \t]*)?((?:\p{L}+[ \t]+){0,2}\p{L}+)[ \t]*:(?=\s*\S*\p{Ll})",
+    r"^[ \t]*(?:[^\p{L}\p{N}\s]+[ \t]*)*((?:\p{L}+[ \t]+){0,2}\p{L}+)[ \t]*:(?=\s*\S*\p{Ll})",
     regex.MULTILINE,
 )
 # A keyword to send by text message to a number ("text STOP to 0400 000 000").
