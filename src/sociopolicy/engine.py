@@ -82,6 +82,7 @@ DECISION_OF: dict[ActionKind, Decision] = {
 _DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
 _MESSAGE_CACHE_SIZE = 4096
+_LONGEST_CACHED_EXCERPT = 256
 _PLAN_CACHE_SIZE = 256
 
 
@@ -127,10 +128,12 @@ class CompiledRule:
         )
         message = self.messages.get(key)
         if message is None:
-            if len(self.messages) >= _MESSAGE_CACHE_SIZE:
-                self.messages.clear()
             values = self.template_values(finding, excerpt, shared)
-            message = self.messages[key] = _render(self.message, values, self.rule.id)
+            message = _render(self.message, values, self.rule.id)
+            if len(excerpt) <= _LONGEST_CACHED_EXCERPT:  # long ones rarely recur
+                if len(self.messages) >= _MESSAGE_CACHE_SIZE:
+                    self.messages.clear()
+                self.messages[key] = message
         return message
 
     def template_values(

@@ -38,6 +38,7 @@ _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
 _INNER_WORD = re.compile(_START + r"\w")
 _RESOLVED_CACHE_SIZE = 10_000
+_LONGEST_CACHED_MATCH = 64
 
 
 def _spelling(text: str) -> str:
@@ -227,9 +228,11 @@ class PhraseIndex:
         """Add the hits a match stands for; True if it has more than one word."""
         resolved = self._resolved.get(matched)
         if resolved is None:
-            if len(self._resolved) >= _RESOLVED_CACHE_SIZE:
-                self._resolved.clear()
-            resolved = self._resolved[matched] = self._resolve(matched)
+            resolved = self._resolve(matched)
+            if len(matched) <= _LONGEST_CACHED_MATCH:  # long ones (odd spacing) rarely recur
+                if len(self._resolved) >= _RESOLVED_CACHE_SIZE:
+                    self._resolved.clear()
+                self._resolved[matched] = resolved
         entries, several_words = resolved
         for number, entry, form, length in entries:
             found[number].append(Hit(start, start + length, entry, form))

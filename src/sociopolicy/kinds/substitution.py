@@ -92,9 +92,11 @@ class _SubstitutionMatcher(PhraseMatcher):
             key = (hit.entry.index, hit.form, matched)
             replacements = self.known.get(key)
             if replacements is None:
-                if len(self.known) >= _KNOWN_SIZE:
-                    self.known.clear()
-                replacements = self.known[key] = self._replacements(hit, matched)
+                replacements = self._replacements(hit, matched)
+                if len(matched) <= 64:  # long matches (odd spacing) rarely recur
+                    if len(self.known) >= _KNOWN_SIZE:
+                        self.known.clear()
+                    self.known[key] = replacements
             yield Finding(
                 hit.start, hit.end, replacements=replacements, values={"term": hit.entry.phrase}
             )
