@@ -14,6 +14,7 @@ from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import split_words
 from sociopolicy.kinds.length import x_weighted_length
 from sociopolicy.kinds.readability import flesch_kincaid_grade, syllables
+from sociopolicy.text import grapheme_spans, graphemes
 
 from .conftest import WriteRuleset
 
@@ -356,7 +357,7 @@ def test_fast_ascii_counts_agree_with_the_full_count(text: str) -> None:
     from sociopolicy.kinds import length
 
     ascii_text = text.encode("ascii", "ignore").decode()
-    assert length._graphemes(ascii_text) == len(length._GRAPHEME.findall(ascii_text))
+    assert length._graphemes(ascii_text) == len(graphemes(ascii_text))
     assert length.x_weighted_length(ascii_text) == len(ascii_text)
 
 
@@ -470,3 +471,20 @@ def test_emoji_in_place_of_a_word(text: str, expected: list[str]) -> None:
 def test_labels_and_text_keywords_in_capitals(text: str, shouted: list[str]) -> None:
     found = check_draft(text).for_rule("tone.shouting")
     assert [v.excerpt for v in found] == shouted
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\U0001f1e6", "\U0001f1fa", "\ufe0f", "\u0301", "a", " ", "👨\u200d👩", "\r\n"]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_grapheme_spans_match_the_grapheme_regex_even_on_long_flag_runs(text: str) -> None:
+    import regex
+
+    text = "\U0001f1e6" * 20 + text  # a long run of flag letters: the bounded path
+    expected = [m.span() for m in regex.finditer(r"\X", text)]
+    assert list(grapheme_spans(text)) == expected
+    assert graphemes(text) == [text[a:b] for a, b in expected]

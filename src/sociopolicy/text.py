@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
+
+import regex
 
 __all__ = [
     "APOSTROPHES",
@@ -14,6 +16,8 @@ __all__ = [
     "LineIndex",
     "Spans",
     "ends_sentence",
+    "grapheme_spans",
+    "graphemes",
     "inflect",
     "inflections",
     "looks_like_name",
@@ -61,6 +65,40 @@ _IRREGULAR: dict[str, tuple[str, str, str]] = {
     "tell": ("tells", "told", "telling"),
     "think": ("thinks", "thought", "thinking"),
 }
+
+
+_GRAPHEME = regex.compile(r"\X")
+# The grapheme regex looks back over every flag letter before a cluster, so a
+# long run of them makes it slow; such texts are split into bounded pieces.
+_LONG_FLAG_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{16,}")
+_LONGEST_CLUSTER = 64
+
+
+def grapheme_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """The characters as people see them (grapheme clusters) in ``text[start:end]``.
+
+    Linear in the length of the text, even for long runs of flag letters (each
+    cluster is then matched on a slice of at most 64 characters, so a cluster
+    longer than that, which no language writes, is cut there).
+    """
+    end = len(text) if end is None else end
+    if _LONG_FLAG_RUN.search(text, start, end) is None:
+        for cluster in _GRAPHEME.finditer(text, start, end):
+            yield cluster.span()
+        return
+    position = start
+    while position < end:
+        cluster = _GRAPHEME.match(text[position : min(end, position + _LONGEST_CLUSTER)])
+        size = cluster.end() if cluster is not None and cluster.end() else 1
+        yield position, position + size
+        position += size
+
+
+def graphemes(text: str) -> list[str]:
+    """The grapheme clusters of ``text``, in order (see :func:`grapheme_spans`)."""
+    if _LONG_FLAG_RUN.search(text) is None:
+        return _GRAPHEME.findall(text)  # type: ignore[no-any-return]
+    return [text[a:b] for a, b in grapheme_spans(text)]
 
 
 class Spans:

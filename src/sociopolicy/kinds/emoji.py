@@ -55,10 +55,13 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
     for start in _START.finditer(text):
         if start.start() < reach:
             continue  # inside the previous cluster (a ZWJ sequence)
-        cluster = _CLUSTER.match(text, start.start())
+        # Matched on a slice: the grapheme regex would look back over every
+        # flag letter before this one (slow on a long run of them).
+        cluster = _CLUSTER.match(text[start.start() : start.start() + 64])
         if cluster is None:  # pragma: no cover - \X always matches one character
             continue
-        begin, end = cluster.span()
+        begin = start.start()
+        end = begin + cluster.end()
         if end - begin == 1 and ord(text[begin]) < 0x2600 and not _PRESENTATION.match(text, begin):
             continue  # © ® ™ ↔ as plain text; ☀ ⚠ ❤ and later symbols show as emoji
         spans.append((begin, end))

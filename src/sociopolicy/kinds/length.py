@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field
 from .._common import StrictModel, one_or_many
 from ..models import Platform
 from ..phrases import PhraseSet
+from ..text import grapheme_spans, graphemes
 from .base import AnalysedText, Finding, RuleBase
 from .links import URL_PATTERN
 
@@ -19,7 +20,6 @@ __all__ = ["COUNTERS", "SEGMENTERS", "LengthRule", "count_and_cut", "x_weighted_
 
 Counting = Literal["characters", "graphemes", "utf8_bytes", "x", "mastodon", "threads"]
 
-_GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|\u20e3")
 _MENTION_DOMAIN = regex.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w")
 # twitter-text v3: code points in these ranges weigh 100 (one character); all
@@ -47,7 +47,7 @@ def _x_units(piece: str) -> int:
     if piece.isascii():
         return len(piece)  # all light, no emoji: the common case, counted in C
     total = 0
-    for cluster in _GRAPHEME.findall(piece):
+    for cluster in graphemes(piece):
         if _is_emoji(cluster):
             total += 2  # an emoji sequence counts as two characters
         else:
@@ -79,7 +79,7 @@ def x_weighted_length(text: str) -> int:
 def _graphemes(text: str) -> int:
     if text.isascii():
         return _ascii_graphemes(text)
-    return len(_GRAPHEME.findall(text))
+    return len(graphemes(text))
 
 
 def _mastodon(text: str) -> int:
@@ -93,7 +93,7 @@ def _threads(text: str) -> int:
         return len(text)
     return sum(
         len(cluster.encode("utf-8")) if _is_emoji(cluster) else len(cluster)
-        for cluster in _GRAPHEME.findall(text)
+        for cluster in graphemes(text)
     )
 
 
@@ -125,8 +125,8 @@ def _plain_or_graphemes(
     if piece.isascii() and "\r\n" not in piece:
         yield start, end, end - start, True
         return
-    for cluster in _GRAPHEME.finditer(text, start, end):
-        yield cluster.start(), cluster.end(), weigh(cluster.group()), False
+    for first, last in grapheme_spans(text, start, end):
+        yield first, last, weigh(text[first:last]), False
 
 
 def _x_weight(cluster: str) -> int:
@@ -262,7 +262,7 @@ def _cut_point(text: str, counter: Callable[[str], int], limit: int, *, linear: 
     if text.isascii():
         boundaries = range(1, len(text) + 1)  # every offset (a CR LF pair may be split)
     else:
-        boundaries = [m.end() for m in _GRAPHEME.finditer(text)]
+        boundaries = [last for _, last in grapheme_spans(text)]
     low, high = 0, len(boundaries) - 1
     while low < high:  # the first boundary whose prefix is over the limit
         middle = (low + high) // 2
