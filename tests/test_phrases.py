@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sociopolicy.phrases import PhraseIndex, PhraseSet, longest_first
 
@@ -76,3 +78,26 @@ def test_non_word_edges() -> None:
 
 def test_phrases_starting_with_a_symbol_need_a_boundary_before() -> None:
     assert _found(["#tag"], "a #tag, a#tag and (#tag)") == ["#tag", "#tag"]
+
+
+_PHRASE_SETS = [
+    PhraseSet(["gap", "gap pad", "in order to", "don't", "e.g.", "COVID-19"]),
+    PhraseSet(["pad thai", "order", "utilise"], inflect=False),
+    PhraseSet(["Labor", "the Greens"], ignore_case=False),
+]
+_ASCII_PIECES = ["gap", "pad", "thai", "in", "order", "to", "don't", "don", "e.g.", "covid-19",
+                 "Labor", "the", "Greens", "utilises", "'", "s'", " ", " ", "\n", "-", "(", "_", "s", "9"]  # fmt: skip
+
+
+@settings(max_examples=600)
+@given(
+    st.lists(
+        st.sampled_from(_ASCII_PIECES) | st.text(st.characters(max_codepoint=127), max_size=2),
+        max_size=25,
+    ).map("".join)
+)
+def test_ascii_texts_are_scanned_as_any_text_is(text: str) -> None:
+    # ASCII text takes a faster path; a non-ASCII word after a line break sends
+    # the same text down the general one, and must not change what is found.
+    index = PhraseIndex(_PHRASE_SETS)
+    assert index.scan(text) == index.scan(text + "\n\u00e9")

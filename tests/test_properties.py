@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sociopolicy import Report, bundled_rulesets, check_draft, load_ruleset
+from sociopolicy import Action, Report, Violation, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
 from sociopolicy.kinds import emoji, privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
@@ -86,6 +86,22 @@ def test_sorted_deterministic_and_round_trips(text: str) -> None:
     assert keys == sorted(keys)
     assert Report.model_validate_json(first.model_dump_json()) == first
     assert first.ok == (first.decision == "ok")
+
+
+@given(texts)
+def test_reports_built_without_validation_equal_validated_ones(text: str) -> None:
+    # The engine builds violations and reports without validating them again.
+    report = check_draft(text, kind="reply", in_reply_to=text)
+    again = Report.model_validate(report.model_dump())
+    assert again == report
+    assert hash(again) == hash(report)
+    assert report.model_fields_set == set(Report.model_fields)
+    for action in report.actions:
+        assert action.model_fields_set == set(Action.model_fields)
+    for violation in report.violations:
+        assert violation.model_fields_set == set(Violation.model_fields)
+        assert isinstance(violation.replacements, tuple)
+        assert Violation.model_validate(violation.model_dump()) == violation
 
 
 @given(texts)

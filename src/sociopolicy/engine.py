@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._common import duration_seconds
+from ._common import duration_seconds, trusted
 from .kinds import (
     ActionSpec,
     AnalysedText,
@@ -338,20 +338,26 @@ class CompiledRuleset:
         rule = item.rule
         excerpt = text[finding.start : finding.end]
         line, column = lines.position(finding.start)
-        violation = Violation(
-            rule_id=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            message=item.render_message(finding, excerpt, shared),
-            target=target,
-            start=finding.start,
-            end=finding.end,
-            line=line,
-            column=column,
-            excerpt=excerpt,
-            replacements=finding.replacements,
-            source=item.citation,
-            action=rule.action.kind,
+        # Every value comes from the validated rule or is an offset into the
+        # text, so the model is built without validating again (it is
+        # property-tested against the validated one).
+        violation = trusted(
+            Violation,
+            {
+                "rule_id": rule.id,
+                "category": rule.category,
+                "severity": rule.severity,
+                "message": item.render_message(finding, excerpt, shared),
+                "target": target,
+                "start": finding.start,
+                "end": finding.end,
+                "line": line,
+                "column": column,
+                "excerpt": excerpt,
+                "replacements": tuple(finding.replacements),
+                "source": item.citation,
+                "action": rule.action.kind,
+            },
         )
         return _Fired(violation, item, lambda: item.template_values(finding, excerpt, shared))
 
@@ -381,11 +387,15 @@ class CompiledRuleset:
             implied = DECISION_OF[action.kind]
             if _DECISION_RANK[implied] > _DECISION_RANK[decision]:
                 decision = implied
-        return Report(
-            violations=tuple(f.violation for f in ordered),
-            actions=tuple(actions),
-            decision=decision,
-            ruleset=self.ref,
+        return trusted(
+            Report,
+            {
+                "violations": tuple(f.violation for f in ordered),
+                "actions": tuple(actions),
+                "decision": decision,
+                "ok": decision == "ok",
+                "ruleset": self.ref,
+            },
         )
 
     @staticmethod
@@ -404,13 +414,16 @@ class CompiledRuleset:
                 values = {**member.values(), "comment": comment or ""}
                 reply = _render(template, values, member.violation.rule_id)
                 break
-        return Action(
-            kind=spec.kind,
-            reason=first.violation.message,
-            rule_ids=rule_ids,
-            to=spec.to,
-            within=within,
-            suggested_reply=reply,
+        return trusted(
+            Action,
+            {
+                "kind": spec.kind,
+                "reason": first.violation.message,
+                "rule_ids": rule_ids,
+                "to": spec.to,
+                "within": within,
+                "suggested_reply": reply,
+            },
         )
 
 

@@ -183,8 +183,15 @@ class PhraseIndex:
         self._resolved: dict[str, _Resolved] = {}
         self._lower: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
+        self._ascii: re.Pattern[str] | None = None
         if self._trie is not None:
             self._lower = re.compile(_START + self._trie)
+            # For ASCII text, a faster form of the same search: it looks only
+            # after a character that cannot be in a word (which the engine finds
+            # with a table lookup) and matches each phrase in a lookahead, so
+            # the phrases at every word start are found, overlaps included. The
+            # text is searched with a space in front, for a phrase at its start.
+            self._ascii = re.compile(r"[^0-9a-z_](?<![0-9a-z_]')(?=(" + self._trie + "))")
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
         if other_initial.children:
@@ -195,7 +202,12 @@ class PhraseIndex:
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""
         found: list[list[Hit]] = [[] for _ in self.sets]
-        if self._lower is not None:
+        if self._ascii is not None and text.isascii():
+            record = self._record
+            for match in self._ascii.finditer(" " + text.lower()):
+                start, end = match.span(1)
+                record(found, text[start - 1 : end - 1], start - 1)
+        elif self._lower is not None:
             lowered = text.lower()
             if len(lowered) == len(text):
                 search, subject = self._lower, lowered

@@ -114,21 +114,23 @@ class _LinksMatcher:
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
+        lowered = text.memo("lower", str.lower)
+        # Every address starts with "http" or "www." (see URL_PATTERN).
+        has_address = "http" in lowered or "www." in lowered
         if self.generic is not None:
             hits = text.hits(self.generic)
-            for hit in longest_first(hits):  # "this link here": once, not twice
-                yield Finding(hit.start, hit.end, values={"what": "link text", "host": ""})
-            lowered = text.memo("lower", str.lower)
-            bare = _BARE_HERE.finditer(body) if "here" in lowered else ()
-            covered = Spans((h.start, h.end) for h in hits)
-            for m in bare:
-                start, end = m.start(), m.start() + 4
-                if not covered.contain(start, end):
-                    yield Finding(start, end, values={"what": "link text", "host": ""})
-        if not (self.shorteners or self.allowed or self.denied or self.require_https):
-            return
-        lowered = text.memo("lower", str.lower)
-        if "http" not in lowered and "www." not in lowered:
+            if hits:
+                for hit in longest_first(hits):  # "this link here": once, not twice
+                    yield Finding(hit.start, hit.end, values={"what": "link text", "host": ""})
+            if has_address and "here" in lowered:
+                covered = Spans((h.start, h.end) for h in hits)
+                for m in _BARE_HERE.finditer(body):
+                    start, end = m.start(), m.start() + 4
+                    if not covered.contain(start, end):
+                        yield Finding(start, end, values={"what": "link text", "host": ""})
+        if not has_address or not (
+            self.shorteners or self.allowed or self.denied or self.require_https
+        ):
             return
         for m in URL_PATTERN.finditer(body):
             url = m.group()
