@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from sociopolicy import Action, Report, Violation, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
-from sociopolicy.kinds import emoji, privacy, shouting
+from sociopolicy.kinds import AnalysedText, emoji, privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
-from sociopolicy.kinds.punctuation import trie_pattern
+from sociopolicy.kinds.punctuation import PunctuationRule, trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
 from sociopolicy.templates import compile_template
 from sociopolicy.text import Spans, sentences
@@ -256,6 +256,31 @@ def test_trie_regex_matches_like_the_longest_alternative(options: list[str], tex
     first_then = "|".join(re.escape(o[0]) + "(?<!a.)" + re.escape(o[1:]) for o in by_length)
     found = re.findall(trie_pattern(options, after_first="(?<!a.)"), text)
     assert found == re.findall(first_then, text)
+    # An ending applies to its own option only.
+    endings = dict.fromkeys(by_length[::2], "(?= )")
+    with_endings = "|".join(re.escape(o) + endings.get(o, "") for o in by_length)
+    found = re.findall(trie_pattern(options, endings=endings), text)
+    assert found == re.findall(with_endings, text)
+
+
+@given(st.text(alphabet=":-()xD_^.=' a\n", max_size=60))
+def test_emoticons_and_symbol_runs_found_in_one_pass(text: str) -> None:
+    rule = load_ruleset().rule("accessibility.emoticon")
+    assert isinstance(rule, PunctuationRule)
+    assert rule.symbol_run is not None
+    findings = list(rule.matcher().find(AnalysedText(text)))
+    listed = "|".join(re.escape(e) for e in sorted(rule.emoticon_list, key=len, reverse=True))
+    whole_token = re.compile(rf"(?<![^\s(\[])(?:{listed})(?=$|[\s.,!?)\]])")
+    emoticons = {m.span() for m in whole_token.finditer(text)}
+    repeated = re.compile(rf"([-=*~_#+.<>|/\\^])\1{{{rule.symbol_run - 1},}}")
+    runs = {m.span() for m in repeated.finditer(text)}
+    for f in findings:
+        assert (f.start, f.end) in (runs if f.values["what"] == "symbol run" else emoticons)
+    # Every emoticon and run is reported unless it overlaps one that was.
+    reported = [(f.start, f.end) for f in findings]
+    for start, end in emoticons | runs:
+        assert (start, end) in reported or any(a < end and start < b for a, b in reported)
+    assert bool(findings) == bool(emoticons | runs)
 
 
 # Filler that holds no generic link text, lexicon phrase or sentence end.

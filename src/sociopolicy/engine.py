@@ -269,8 +269,9 @@ class CompiledRuleset:
             scanned = self.index.scan(text)
             analysed.remember_all(self._positions, scanned)
         features = text_features(text, media) if self._uses_features else frozenset()
+        # Worked out at the first finding: most texts have none.
         lines: LineIndex | None = None
-        shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
+        shared: dict[str, Any] = {}
         for item, needs, required, required_at, find in steps:
             if needs is not None and needs.isdisjoint(features):
                 continue  # cannot fire on a text without any of them
@@ -294,6 +295,7 @@ class CompiledRuleset:
             for finding in findings:
                 if lines is None:
                     lines = LineIndex(text)
+                    shared = {"vars": self.vars, "platform": platform, "kind": target_kind}
                 fired.append(self._violation(item, finding, text, target, lines, shared))
         return fired
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -186,21 +185,26 @@ class Examples(StrictModel):
 
 
 _MISSING = object()
+_NO_POSITIONS: Mapping[int, int] = MappingProxyType({})
 T = TypeVar("T")
 
 
-@dataclass
 class AnalysedText:
     """A text being checked, with per-text caches that rules share."""
 
-    text: str
-    platform: str | None = None
-    media: tuple[Media, ...] = ()
-    _hits: dict[int, list[Hit]] = field(default_factory=dict)
-    _memo: dict[str, Any] = field(default_factory=dict)
-    # A merged scan: the hits of the set with id ``k`` are ``_scanned[_positions[k]]``.
-    _positions: Mapping[int, int] = field(default_factory=dict)
-    _scanned: Sequence[list[Hit]] = ()
+    __slots__ = ("_hits", "_memo", "_positions", "_scanned", "media", "platform", "text")
+
+    def __init__(
+        self, text: str, platform: str | None = None, media: tuple[Media, ...] = ()
+    ) -> None:
+        self.text = text
+        self.platform = platform
+        self.media = media
+        self._hits: dict[int, list[Hit]] = {}
+        self._memo: dict[str, Any] = {}
+        # A merged scan: the hits of the set with id ``k`` are ``_scanned[_positions[k]]``.
+        self._positions: Mapping[int, int] = _NO_POSITIONS
+        self._scanned: Sequence[list[Hit]] = ()
 
     def hits(self, phrases: PhraseSet) -> list[Hit]:
         """Occurrences of a phrase set (filled in bulk by the engine, or found now)."""
@@ -284,14 +288,20 @@ Feature = Literal["media", "non_ascii", "hash"]
 
 def text_features(text: str, media: Sequence[Media]) -> frozenset[Feature]:
     """The :data:`Feature` names that hold for a text and its media."""
-    found: list[Feature] = []
-    if media:
-        found.append("media")
-    if not text.isascii():
-        found.append("non_ascii")
-    if "#" in text:
-        found.append("hash")
-    return frozenset(found)
+    return _FEATURE_SETS[bool(media), not text.isascii(), "#" in text]
+
+
+# Every combination of features, built once: texts share these sets.
+_FEATURE_SETS: dict[tuple[bool, bool, bool], frozenset[Feature]] = {
+    (media, non_ascii, hash_sign): frozenset(
+        name
+        for name, holds in zip(get_args(Feature), (media, non_ascii, hash_sign), strict=True)
+        if holds
+    )
+    for media in (False, True)
+    for non_ascii in (False, True)
+    for hash_sign in (False, True)
+}
 
 
 class CheckIncomplete(Exception):

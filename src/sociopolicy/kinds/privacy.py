@@ -238,12 +238,16 @@ class _PrivacyMatcher:
                 if not any(".".join(parts[i:]) in self.allowed_domains for i in range(len(parts))):
                     yield _found(m.start(), m.end(), "email")
         flavour = 0 if body.isascii() else 1
-        if _DIGITS[flavour].search(body) is None:
+        first_digit = _DIGITS[flavour].search(body)
+        if first_digit is None:
             return
+        # Numbers and addresses start with a digit: the text before the first is skipped.
+        start = first_digit.start()
         if self.numbers or self.mobiles:
-            yield from self._numbers(body, self.numbers, self.mobiles, _DIGIT_RUNS[flavour])
+            runs = _DIGIT_RUNS[flavour].finditer(body, start)
+            yield from self._numbers(body, self.numbers, self.mobiles, runs)
         if "street_address" in self.detect:
-            for m in _ADDRESSES[flavour].finditer(body):
+            for m in _ADDRESSES[flavour].finditer(body, start):
                 start = m.start()
                 # A unit just before (a bounded look back: no slower on long texts).
                 unit = _UNIT_BEFORE.search(body, max(0, start - _UNIT_WINDOW), start)
@@ -255,7 +259,11 @@ class _PrivacyMatcher:
                     yield _found(m.start(1), m.end(1), "date_of_birth")
 
     def _numbers(
-        self, body: str, numbers: Sequence[str], mobiles: bool, digit_runs: re.Pattern[str]
+        self,
+        body: str,
+        numbers: Sequence[str],
+        mobiles: bool,
+        digit_runs: Iterator[re.Match[str]],
     ) -> Iterator[Finding]:
         """Every long run of digits, checked as card/TFN/Medicare numbers, then as mobiles.
 
@@ -264,7 +272,7 @@ class _PrivacyMatcher:
         """
         size = len(body)
         reported: set[tuple[int, int]] = set()
-        for run in digit_runs.finditer(body):
+        for run in digit_runs:
             start, end = run.span()
             whole = not (
                 (start > 0 and (body[start - 1].isalnum() or body[start - 1] in "-_"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
@@ -27,22 +27,26 @@ DEFAULT_EMOTICONS: tuple[str, ...] = (
 _REPEATED = re.compile(
     r"[!?\u203d\u2047-\u2049](?:[!?\u203d\u2047-\u2049]+|(?<=[\u203d\u2047-\u2049]))"
 )
-# A symbol repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
-_SYMBOL = r"[-=*~_#+.<>|/\\^]"
+# Symbols repeated to draw a line or box: "-----", "*****", "~~~~", "=====>".
+_SYMBOLS = "-=*~_#+.<>|/\\^"
 
 
-def trie_pattern(options: Iterable[str], *, after_first: str = "") -> str:
+def trie_pattern(
+    options: Iterable[str], *, after_first: str = "", endings: Mapping[str, str] | None = None
+) -> str:
     """A regex matching any of ``options``, longest first, as a character trie.
 
     The engine then compares each character once instead of trying every
-    option in turn. ``after_first`` is inserted after the first character.
+    option in turn. ``after_first`` is inserted after the first character, and
+    ``endings`` maps an option to a regex that must match after it.
     """
+    ends = endings or {}
     tree: dict[str, Any] = {}
     for option in options:
         node = tree
         for char in option:
             node = node.setdefault(char, {})
-        node[""] = {}  # an option ends here
+        node[""] = ends.get(option, "")  # an option ends here
 
     def branches(node: dict[str, Any], first: bool) -> str:
         parts = [
@@ -51,7 +55,7 @@ def trie_pattern(options: Iterable[str], *, after_first: str = "") -> str:
             if char
         ]
         if "" in node:
-            parts.append("")  # last, so that longer options are tried first
+            parts.append(node[""])  # last, so that longer options are tried first
         return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
     return branches(tree, True)
@@ -93,36 +97,52 @@ class PunctuationRule(RuleBase):
 
 
 class _PunctuationMatcher:
-    __slots__ = ("emoticons", "phrase_sets", "repeated", "required", "symbols")
+    __slots__ = ("phrase_sets", "repeated", "required", "run", "symbols")
 
     def __init__(self, rule: PunctuationRule) -> None:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
         self.repeated = rule.repeated
-        self.emoticons: re.Pattern[str] | None = None
+        self.run = rule.symbol_run
+        # Emoticons and symbol runs are found by one regex, a character trie:
+        # one pass over the text, which the regex engine can skip through to
+        # the characters that start one of them.
+        endings: dict[str, str] = {}
         if rule.emoticons:
-            # Only as a whole token: "10:30)" or "a:b" are not emoticons. The
-            # check on the character before comes after each emoticon's first
-            # character, so the regex engine can skip ahead to likely starts.
-            options = trie_pattern(rule.emoticon_list, after_first=r"(?<![^\s(\[].)")
-            self.emoticons = re.compile(options + r"(?=$|[\s.,!?)\]])")
-        self.symbols = (
-            re.compile(rf"({_SYMBOL})\1{{{rule.symbol_run - 1},}}")
-            if rule.symbol_run is not None
-            else None
+            # Only as a whole token: "10:30)" or "a:b" are not emoticons.
+            endings = {
+                emoticon: rf"(?<![^\s(\[].{{{len(emoticon)}}})(?=$|[\s.,!?)\]])"
+                for emoticon in rule.emoticon_list
+            }
+        if rule.symbol_run is not None:
+            for symbol in _SYMBOLS:
+                line = symbol * rule.symbol_run
+                more = re.escape(symbol) + "*"
+                endings[line] = f"(?:{endings[line]}|{more})" if line in endings else more
+        self.symbols = re.compile(trie_pattern(endings, endings=endings)) if endings else None
+
+    def _what(self, found: str) -> str:
+        """What a match of the merged regex is: a symbol run or an emoticon."""
+        run = (
+            self.run is not None
+            and len(found) >= self.run
+            and found[0] in _SYMBOLS
+            and found.count(found[0]) == len(found)
         )
+        return "symbol run" if run else "emoticon"
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
-        if self.repeated and any(mark in body for mark in "!?\u203d\u2047\u2048\u2049"):
+        if self.repeated and (
+            "!" in body
+            or "?" in body
+            or (not body.isascii() and any(mark in body for mark in "\u203d\u2047\u2048\u2049"))
+        ):
             for m in _REPEATED.finditer(body):
                 mark = "?" if "?" in m.group() or "\u203d" in m.group() else "!"
                 yield Finding(
                     m.start(), m.end(), replacements=(mark,), values={"what": "repeated marks"}
                 )
-        if self.emoticons is not None:
-            for m in self.emoticons.finditer(body):
-                yield Finding(m.start(), m.end(), values={"what": "emoticon"})
         if self.symbols is not None:
             for m in self.symbols.finditer(body):
-                yield Finding(m.start(), m.end(), values={"what": "symbol run"})
+                yield Finding(m.start(), m.end(), values={"what": self._what(m.group())})
