@@ -116,18 +116,26 @@ def _evaluate(
     context: Mapping[str, ContextValue],
     media: tuple[Media, ...] = (),
 ) -> Report:
-    fired = compiled.run(
-        text, target_kind=kind, target="draft", platform=platform, context=context, media=media
-    )
-    if in_reply_to is not None:
-        fired += compiled.run(
-            in_reply_to,
-            target_kind="comment",
-            target="comment",
-            platform=platform,
-            context=context,
+    if in_reply_to is None:
+        fired = compiled.run(
+            text, target_kind=kind, target="draft", platform=platform, context=context, media=media
         )
-    return compiled.report(fired, comment=in_reply_to)
+        return compiled.report(fired, comment=None)
+    # The comment first: rules for replies may depend on what it was flagged for.
+    on_comment = compiled.run(
+        in_reply_to, target_kind="comment", target="comment", platform=platform, context=context
+    )
+    fired = compiled.run(
+        text,
+        target_kind=kind,
+        target="draft",
+        platform=platform,
+        context=context,
+        media=media,
+        comment=in_reply_to,
+        comment_rules=frozenset(f.violation.rule_id for f in on_comment),
+    )
+    return compiled.report(on_comment + fired, comment=in_reply_to)
 
 
 def _evaluate_draft(compiled: CompiledRuleset, draft: Draft) -> Report:

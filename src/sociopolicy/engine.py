@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._common import duration_seconds, trusted
+from .comments import commenter_name
 from .kinds import (
     ActionSpec,
     AnalysedText,
@@ -173,6 +174,8 @@ class _Step(NamedTuple):
     #: Where the merged scan puts the hits of ``required`` (None: not in it).
     required_at: int | None
     find: Callable[[AnalysedText], Iterable[Finding]]
+    #: The rule runs only on a reply to a comment one of these rules flagged.
+    comment_rules: frozenset[str] | None
 
 
 class _Fired(NamedTuple):
@@ -235,6 +238,9 @@ class CompiledRuleset:
                     item.matcher.required,
                     self._positions.get(id(item.matcher.required)),
                     item.matcher.find,
+                    frozenset(item.when.comment)
+                    if item.when is not None and item.when.comment is not None
+                    else None,
                 )
                 for item in self._by_target.get(target_kind, ())
                 if _runs_on(item.matcher, platform)
@@ -255,15 +261,21 @@ class CompiledRuleset:
         context: Mapping[str, ContextValue],
         media: tuple[Media, ...] = (),
         only: str | None = None,
+        comment: str | None = None,
+        comment_rules: frozenset[str] = frozenset(),
     ) -> list[_Fired]:
-        """Check one text with every rule that applies to it (or just rule ``only``)."""
+        """Check one text with every rule that applies to it (or just rule ``only``).
+
+        For a reply, ``comment`` is the comment it answers and ``comment_rules``
+        the ids of the comment rules that fired on it.
+        """
         fired: list[_Fired] = []
         steps = self._plan(target_kind, platform, context)
         if only is not None:
             steps = tuple(step for step in steps if step.item.rule.id == only)
         if not steps:
             return fired
-        analysed = AnalysedText(text, platform, media)
+        analysed = AnalysedText(text, platform, media, comment)
         scanned: list[list[Hit]] | None = None
         if only is None and self._positions:
             scanned = self.index.scan(text)
@@ -272,9 +284,11 @@ class CompiledRuleset:
         # Worked out at the first finding: most texts have none.
         lines: LineIndex | None = None
         shared: dict[str, Any] = {}
-        for item, needs, required, required_at, find in steps:
+        for item, needs, required, required_at, find, after in steps:
             if needs is not None and needs.isdisjoint(features):
                 continue  # cannot fire on a text without any of them
+            if after is not None and (comment is None or after.isdisjoint(comment_rules)):
+                continue  # not a reply to a comment of that type
             if required is not None and not (
                 scanned[required_at]
                 if scanned is not None and required_at is not None
@@ -326,7 +340,8 @@ class CompiledRuleset:
             action="review",
         )
         spec = ActionSpec(kind="review")
-        return _Fired(violation, replace(item, rule=rule.model_copy(update={"action": spec})), dict)
+        reviewed = rule.model_copy(update={"action": spec, "also": ()})
+        return _Fired(violation, replace(item, rule=reviewed), dict)
 
     @staticmethod
     def _violation(
@@ -376,12 +391,12 @@ class CompiledRuleset:
                 f.violation.end,
             ),
         )
-        groups: dict[tuple[str, str | None], list[_Fired]] = {}
+        groups: dict[tuple[str, str | None], list[tuple[_Fired, ActionSpec]]] = {}
         for item in ordered:
             if item.violation.severity == "suggestion":
                 continue
-            spec = item.compiled.rule.action
-            groups.setdefault((spec.kind, spec.to), []).append(item)
+            for spec in item.compiled.rule.actions:
+                groups.setdefault((spec.kind, spec.to), []).append((item, spec))
         actions = [self._action(members, comment) for members in groups.values()]
         actions.sort(key=lambda a: (_ACTION_RANK[a.kind], a.to or "", a.rule_ids))
         decision: Decision = "ok"
@@ -401,19 +416,21 @@ class CompiledRuleset:
         )
 
     @staticmethod
-    def _action(members: Sequence[_Fired], comment: str | None) -> Action:
-        first = members[0]
-        spec = first.compiled.rule.action
-        rule_ids = tuple(dict.fromkeys(m.violation.rule_id for m in members))
-        durations = [
-            m.compiled.rule.action.within for m in members if m.compiled.rule.action.within
-        ]
+    def _action(members: Sequence[tuple[_Fired, ActionSpec]], comment: str | None) -> Action:
+        first, spec = members[0]
+        rule_ids = tuple(dict.fromkeys(m.violation.rule_id for m, _ in members))
+        durations = [s.within for _, s in members if s.within]
         within = min(durations, key=duration_seconds) if durations else None
         reply = None
-        for member in members:
+        for member, member_spec in members:
             template = member.compiled.reply
-            if template is not None:
-                values = {**member.values(), "comment": comment or ""}
+            # A rule's reply template belongs to its main action.
+            if template is not None and member_spec is member.compiled.rule.action:
+                values = {
+                    **member.values(),
+                    "comment": comment or "",
+                    "commenter": commenter_name(comment) if comment else None,
+                }
                 reply = _render(template, values, member.violation.rule_id)
                 break
         return trusted(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ._common import is_duration
 from .bundled import DEFAULT_RULESET, bundled_rulesets
 from .diagnostics import describe_error, field_path, prune_errors
 from .engine import CompiledRule, CompiledRuleset
@@ -32,10 +34,11 @@ from .kinds import (
     PatternRule,
     RuleBase,
     When,
+    var_reference,
 )
 from .merge import Layer, RawRule, apply_own, is_list, issue, merge_parent, suggest
 from .ruleset import Ruleset, RulesetHeader, Source, cite
-from .templates import COMMON_NAMES, TemplateProblem, compile_template
+from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
 __all__ = ["clear_cache", "load_ruleset", "resolve_reference"]
@@ -225,7 +228,7 @@ def _compile_rule(
     groups = rule.group_names if isinstance(rule, PatternRule) else None
     for name, source, allowed, loc in (
         ("message", rule.message, names, ["message"]),
-        ("reply", rule.action.reply, names | {"comment"}, ["action", "reply"]),
+        ("reply", rule.action.reply, names | REPLY_NAMES, ["action", "reply"]),
     ):
         if source is None:
             continue
@@ -237,6 +240,7 @@ def _compile_rule(
             issues.append(Issue(raw.locate(loc), str(exc), rule_id=rule.id, field=field_path(loc)))
     if len(templates) != (1 if rule.action.reply is None else 2):
         return None
+    rule = _with_durations(rule, raw, layer, issues)
     matcher = rule.matcher()
     bind = getattr(matcher, "bind", None)
     if bind is not None:
@@ -248,6 +252,61 @@ def _compile_rule(
         reply=templates.get("reply"),
         citation=cite(rule.source, layer.sources),
     )
+
+
+def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase:
+    """The rule with each ``within: {{ vars.name }}`` replaced by that var's duration."""
+    specs = []
+    for loc, spec in [(["action"], rule.action)] + [
+        (["also", number], spec) for number, spec in enumerate(rule.also)
+    ]:
+        name = var_reference(spec.within) if spec.within is not None else None
+        if name is not None:
+            value = layer.vars.get(name)
+            if not isinstance(value, str) or not is_duration(value):
+                problem = (
+                    f"'within' uses vars.{name}, which is not defined; add it under 'vars'"
+                    if name not in layer.vars
+                    else f"'within' uses vars.{name}, which is {value!r}, not an ISO 8601 "
+                    "duration such as PT1H or P2D"
+                )
+                where = [*loc, "within"]
+                issues.append(
+                    Issue(raw.locate(where), problem, rule_id=rule.id, field=field_path(where))
+                )
+            else:
+                spec = spec.model_copy(update={"within": value})
+        specs.append(spec)
+    if specs == list(rule.actions):
+        return rule
+    return rule.model_copy(update={"action": specs[0], "also": tuple(specs[1:])})
+
+
+def _check_comment_conditions(
+    compiled: Sequence[CompiledRule], layer: Layer, issues: list[Issue]
+) -> None:
+    """``when: {comment: [...]}`` must name rules that run on incoming comments."""
+    for_comments = {item.rule.id for item in compiled if "comment" in item.rule.applies_to}
+    for item in compiled:
+        when = item.rule.when
+        if when is None or when.comment is None:
+            continue
+        raw = layer.rules[item.rule.id]
+        for number, rule_id in enumerate(when.comment):
+            if rule_id in for_comments:
+                continue
+            known = rule_id in layer.rules
+            problem = (
+                f"'when: comment' names '{rule_id}', which does not run on incoming comments "
+                "(its applies_to has no 'comment')"
+                if known
+                else f"'when: comment' names '{rule_id}', which is not a rule of this ruleset"
+                f"{suggest(rule_id, sorted(for_comments))}"
+            )
+            where = ("when", "comment", number)
+            issues.append(
+                Issue(raw.locate(where), problem, rule_id=item.rule.id, field="when.comment")
+            )
 
 
 def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
@@ -263,6 +322,7 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
             item = _compile_rule(rule, raw, layer, issues)
             if item is not None:
                 compiled.append(item)
+    _check_comment_conditions(compiled, layer, issues)
     if layer.problems:
         raise RulesetResolutionError(layer.problems + issues)
     if issues:

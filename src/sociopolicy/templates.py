@@ -15,11 +15,14 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["COMMON_NAMES", "Template", "TemplateProblem", "compile_template"]
+__all__ = ["COMMON_NAMES", "REPLY_NAMES", "Template", "TemplateProblem", "compile_template"]
 
 #: Names every rule message may use; each kind adds its own (``term``, ``groups``...)
 #: and suggested replies add ``comment``.
 COMMON_NAMES = frozenset({"match", "vars", "rule", "platform", "kind"})
+#: Names suggested replies may also use: the comment answered, and the first
+#: name its author signed with (None when it gives none).
+REPLY_NAMES = frozenset({"comment", "commenter"})
 
 
 def _finalize(value: Any) -> Any:

@@ -25,6 +25,7 @@ from .base import (
     RuleBase,
     When,
     text_features,
+    var_reference,
 )
 from .emoji import EmojiRule
 from .hashtags import HashtagsRule
@@ -71,6 +72,7 @@ __all__ = [
     "TermsRule",
     "When",
     "text_features",
+    "var_reference",
 ]
 
 #: Every kind's model class, keyed by the name used in ``kind:``.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Protocol, TypeVar, get_args
@@ -35,6 +36,7 @@ __all__ = [
     "RuleBase",
     "When",
     "text_features",
+    "var_reference",
 ]
 
 AppliesTo = Literal["post", "reply", "comment"]
@@ -47,6 +49,9 @@ RuleId = Annotated[
         "`category.name`, e.g. `tone.shouting`.",
     ),
 ]
+
+
+_CONDITIONS = ["platform", "kind", "comment"]
 
 
 class When(BaseModel):
@@ -66,11 +71,16 @@ class When(BaseModel):
     kind: Annotated[tuple[AppliesTo, ...] | None, BeforeValidator(one_or_many)] = Field(
         default=None, description="Run only for these kinds of text."
     )
+    comment: Annotated[tuple[RuleId, ...] | None, BeforeValidator(one_or_many)] = Field(
+        default=None,
+        description="Run only on a reply to a comment that one of these comment rules "
+        "flagged (their ids).",
+    )
 
     @model_validator(mode="after")
     def _no_misspelt_conditions(self) -> When:
         for fact in self.__pydantic_extra__ or {}:
-            close = difflib.get_close_matches(fact.lower(), ["platform", "kind"], n=1, cutoff=0.75)
+            close = difflib.get_close_matches(fact.lower(), _CONDITIONS, n=1, cutoff=0.75)
             if close:
                 raise ValueError(
                     f"'{fact}' looks like a misspelling of '{close[0]}'; as written it would "
@@ -110,7 +120,9 @@ class ActionSpec(StrictModel):
         default=None, description="The team to involve, e.g. `media`, `legal`."
     )
     within: StrictStr | None = Field(
-        default=None, description="How soon, as an ISO 8601 duration such as `PT1H` or `P2D`."
+        default=None,
+        description="How soon, as an ISO 8601 duration such as `PT1H` or `P2D`, or "
+        "`{{ vars.name }}` for a duration set in the ruleset's vars.",
     )
     reply: StrictStr | None = Field(
         default=None, description="A Jinja2 template for a suggested reply."
@@ -124,11 +136,21 @@ class ActionSpec(StrictModel):
     @field_validator("within")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
-        if value is not None and not is_duration(value):
+        if value is not None and not is_duration(value) and var_reference(value) is None:
             raise ValueError(
-                f"'{value}' is not an ISO 8601 duration; write e.g. PT1H (one hour) or P2D"
+                f"'{value}' is not an ISO 8601 duration; write e.g. PT1H (one hour) or P2D, "
+                "or {{ vars.name }} for one set under vars"
             )
         return value
+
+
+_VAR_REFERENCE = re.compile(r"\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def var_reference(value: str) -> str | None:
+    """The var named by a value written ``{{ vars.name }}``, or None."""
+    match = _VAR_REFERENCE.fullmatch(value.strip())
+    return match.group(1) if match else None
 
 
 class Example(StrictModel):
@@ -192,14 +214,20 @@ T = TypeVar("T")
 class AnalysedText:
     """A text being checked, with per-text caches that rules share."""
 
-    __slots__ = ("_hits", "_memo", "_positions", "_scanned", "media", "platform", "text")
+    __slots__ = ("_hits", "_memo", "_positions", "_scanned", "comment", "media", "platform", "text")
 
     def __init__(
-        self, text: str, platform: str | None = None, media: tuple[Media, ...] = ()
+        self,
+        text: str,
+        platform: str | None = None,
+        media: tuple[Media, ...] = (),
+        comment: str | None = None,
     ) -> None:
         self.text = text
         self.platform = platform
         self.media = media
+        #: For a reply: the incoming comment it answers (None otherwise).
+        self.comment = comment
         self._hits: dict[int, list[Hit]] = {}
         self._memo: dict[str, Any] = {}
         # A merged scan: the hits of the set with id ``k`` are ``_scanned[_positions[k]]``.
@@ -268,12 +296,29 @@ class RuleBase(StrictModel):
         description="What to do when it fires: a word (`revise`) or a mapping with `to`, "
         "`within` and `reply`.",
     )
+    also: Annotated[tuple[ActionSpec, ...], BeforeValidator(one_or_many)] = Field(
+        default=(),
+        description="More actions besides `action`, e.g. `[hide_comment, do_not_engage]` "
+        "for a threat that is escalated; each a word or a mapping with `to` and `within`.",
+    )
     source: Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many)] = Field(
         min_length=1,
         description="Keys of the ruleset's `sources`, or URLs, that the rule is based on.",
     )
     rationale: StrictStr | None = Field(default=None, description="Why the rule exists.")
     examples: Examples = Field(description="Texts the rule fires on and stays silent on.")
+
+    @field_validator("also")
+    @classmethod
+    def _no_reply_under_also(cls, value: tuple[ActionSpec, ...]) -> tuple[ActionSpec, ...]:
+        if any(spec.reply is not None for spec in value):
+            raise ValueError("a suggested reply goes on the rule's main 'action', not under 'also'")
+        return value
+
+    @property
+    def actions(self) -> tuple[ActionSpec, ...]:
+        """The main action, then those under ``also``."""
+        return (self.action, *self.also)
 
     def matcher(self) -> Matcher:
         """Compile the rule's check into a :class:`Matcher`. Kinds override this."""
