@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .engine import CompiledRuleset
+from .comments import commenter_name
 from .kinds import Example, RuleBase
 from .models import ContextValue, Target
 from .ruleset import Ruleset
@@ -77,6 +78,19 @@ def run_example(case: ExampleCase) -> str | None:
     kind, platform, context = _setting(case)
     target: Target = "comment" if kind == "comment" else "draft"
     text = case.example.plain
+    comment = case.example.in_reply_to
+    # A reply's comment is checked first, with every rule: what it is flagged
+    # for may decide whether the rule runs on the reply.
+    flagged = (
+        frozenset(
+            f.violation.rule_id
+            for f in compiled.run(
+                comment, target_kind="comment", target="comment", platform=platform, context=context
+            )
+        )
+        if comment is not None
+        else frozenset()
+    )
     fired = compiled.run(
         text,
         target_kind=kind,
@@ -85,6 +99,8 @@ def run_example(case: ExampleCase) -> str | None:
         context=context,
         media=case.example.media,
         only=case.rule.id,
+        comment=comment,
+        comment_rules=flagged,
     )
     spans = sorted({(f.violation.start, f.violation.end) for f in fired})
     shown = ", ".join(repr(text[s:e]) for s, e in spans)
@@ -98,7 +114,9 @@ def run_example(case: ExampleCase) -> str | None:
             if template is None:
                 continue
             try:
-                template.render({**item.values(), "comment": case.example.plain})
+                seen = comment if comment is not None else case.example.plain
+                values = {**item.values(), "comment": seen, "commenter": commenter_name(seen)}
+                template.render(values)
             except Exception as exc:
                 return f"fired, but its {name} template failed: {exc}"
     wanted = sorted(set(case.example.spans))

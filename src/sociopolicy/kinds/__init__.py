@@ -27,6 +27,7 @@ from .base import (
     text_features,
     var_reference,
 )
+from .echo import EchoRule
 from .emoji import EmojiRule
 from .hashtags import HashtagsRule
 from .length import LengthRule
@@ -49,6 +50,7 @@ __all__ = [
     "AnalysedText",
     "AnyRule",
     "CheckIncomplete",
+    "EchoRule",
     "EmojiRule",
     "Example",
     "Examples",
@@ -91,6 +93,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "media": MediaRule,
     "requires": RequiresRule,
     "length": LengthRule,
+    "echo": EchoRule,
 }
 
 AnyRule = (
@@ -108,6 +111,7 @@ AnyRule = (
     | MediaRule
     | RequiresRule
     | LengthRule
+    | EchoRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -164,6 +164,10 @@ class Example(StrictModel):
     kind: AppliesTo | None = Field(default=None, description="post, reply or comment.")
     media: tuple[Media, ...] = Field(default=(), description="Attached images and videos.")
     context: dict[str, ContextValue] = Field(default_factory=dict, description="Context facts.")
+    in_reply_to: StrictStr | None = Field(
+        default=None,
+        description="For a reply: the comment it answers (its comment rules run first).",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -334,3 +334,30 @@ def _digits(text: str) -> str:
 
 def _found(start: int, end: int, detector: str) -> Finding:
     return Finding(start, end, values={"what": _NAMES[detector]})
+
+
+#: What :func:`written_details` finds, by kind: email, number, street_address, date_of_birth.
+DetailKind = Literal["email", "number", "street_address", "date_of_birth"]
+
+
+def written_details(text: str, kinds: frozenset[str]) -> Iterator[tuple[DetailKind, int, int]]:
+    """``(kind, start, end)`` of every detail of those kinds written in ``text``.
+
+    Unlike the privacy rule, nothing is checked or allowed: any email address,
+    any run of eight or more digits (phone, card and reference numbers alike),
+    any street address and any date given as a date of birth. Used to tell
+    whether a reply repeats what a comment gave.
+    """
+    flavour = 0 if text.isascii() else 1
+    if "email" in kinds and "@" in text:
+        for m in _EMAIL.finditer(text):
+            yield "email", m.start(), m.end()
+    if "number" in kinds:
+        for m in _DIGIT_RUNS[flavour].finditer(text):
+            yield "number", m.start(), m.end()
+    if "street_address" in kinds:
+        for m in _ADDRESSES[flavour].finditer(text):
+            yield "street_address", m.start(), m.end()
+    if "date_of_birth" in kinds:
+        for m in _BIRTH.finditer(text):
+            yield "date_of_birth", m.start(1), m.end(1)

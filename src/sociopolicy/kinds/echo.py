@@ -1,0 +1,109 @@
+"""``echo``: a reply that repeats personal details given in the comment it answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal, get_args
+
+from pydantic import Field, StrictStr
+
+from ..phrases import PhraseSet
+from .base import AnalysedText, Finding, RuleBase
+from .privacy import DetailKind, written_details
+
+__all__ = ["EchoRule"]
+
+_NAMES: dict[str, str] = {
+    "email": "an email address",
+    "number": "a phone or reference number",
+    "street_address": "a street address",
+    "date_of_birth": "a date of birth",
+}
+# Numbers are compared on their last eight digits, so that "+61 2 9876 5432"
+# and "(02) 9876 5432" are the same number.
+_KEY_DIGITS = 8
+
+
+def _key(kind: str, written: str) -> str:
+    """What two writings of the same detail have in common."""
+    if kind == "number":
+        return "".join(c for c in written if c.isdigit())[-_KEY_DIGITS:]
+    return " ".join(written.lower().split())
+
+
+class EchoRule(RuleBase):
+    """Reports a reply that repeats personal details the comment gave.
+
+    Someone who posts their phone number or address in a comment should be
+    moved to a private channel; a public reply must not post the details
+    again. The rule runs on replies checked with ``in_reply_to``. ``detect``
+    chooses what is compared:
+
+    * ``email``: email addresses (any case);
+    * ``number``: runs of eight or more digits, phone numbers as well as card,
+      tax and customer numbers, compared on their last eight digits (however
+      they are grouped or prefixed), except ``allowed_numbers`` and the
+      ruleset's ``vars.phone_numbers`` (the organisation's own);
+    * ``street_address``: street addresses ("12 King St");
+    * ``date_of_birth``: dates given after "DOB", "born" or "date of birth".
+
+    The message can use ``{{ what }}`` (for example "a street address").
+    """
+
+    KIND_SUMMARY = "Personal details from the comment that the reply repeats."
+    TEMPLATE_NAMES = frozenset({"what"})
+
+    kind: Literal["echo"]
+    detect: tuple[DetailKind, ...] = Field(
+        default=get_args(DetailKind), min_length=1, description="What to compare."
+    )
+    allowed_numbers: tuple[StrictStr, ...] = Field(
+        default=(), description="Numbers a reply may repeat (the organisation's own)."
+    )
+
+    def matcher(self) -> _EchoMatcher:
+        return _EchoMatcher(self)
+
+
+class _EchoMatcher:
+    __slots__ = ("allowed", "detect", "phrase_sets", "required")
+
+    def __init__(self, rule: EchoRule) -> None:
+        self.detect = frozenset(rule.detect)
+        self.allowed = frozenset(_key("number", n) for n in rule.allowed_numbers)
+        self.phrase_sets: tuple[PhraseSet, ...] = ()
+        self.required: PhraseSet | None = None
+
+    def bind(self, variables: Mapping[str, Any]) -> None:
+        """Also allow the organisation's own numbers, ``vars.phone_numbers``."""
+        numbers = variables.get("phone_numbers")
+        listed = [numbers] if isinstance(numbers, str | int) else numbers or []
+        if isinstance(listed, list | tuple):
+            keys = {_key("number", str(n)) for n in listed if isinstance(n, str | int)}
+            self.allowed = self.allowed | keys
+
+    def find(self, text: AnalysedText) -> Iterator[Finding]:
+        if not text.comment:
+            return
+        given: set[tuple[str, str]] = {
+            (kind, _key(kind, text.comment[start:end]))
+            for kind, start, end in written_details(text.comment, self.detect)
+        }
+        given -= {("number", key) for key in self.allowed}
+        if not given:
+            return
+        reply = text.text
+        found: dict[tuple[int, int], str] = {}
+        for what, start, end in written_details(reply, self.detect):
+            if (what, _key(what, reply[start:end])) in given:
+                found[start, end] = what
+        # An address or date copied into running text without what the
+        # detectors look for ("born", capital letters) is found by its words.
+        for kind, key in given:
+            if kind in ("street_address", "date_of_birth"):
+                words = r"\s+".join(re.escape(word) for word in key.split())
+                for m in re.finditer(rf"(?<!\w){words}(?!\w)", reply, re.IGNORECASE):
+                    found.setdefault(m.span(), kind)
+        for (start, end), found_kind in sorted(found.items()):
+            yield Finding(start, end, values={"what": _NAMES[found_kind]})
