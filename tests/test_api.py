@@ -133,10 +133,15 @@ def test_check_many_keeps_order_and_per_draft_fields() -> None:
 
 
 def test_triage_runs_only_comment_rules() -> None:
-    # Rules for our own drafts never run on an incoming comment (the default
-    # ruleset's comment rules come with comment triage).
-    report = triage("You stupid idiots")
-    assert report.violations == ()
+    # Rules for our own drafts ("stupid" is tone.insult in a post) never run
+    # on an incoming comment; the comment rules do.
+    report = triage("You stupid idiots, utilise your brains")
+    for_comments = {r.id for r in load_ruleset().rules if "comment" in r.applies_to}
+    assert {v.rule_id for v in report.violations} == {"escalation.abuse"}
+    assert {v.rule_id for v in report.violations} <= for_comments
+    assert all(v.target == "comment" for v in report.violations)
+    assert report.decision == "review"
+    assert [a.kind for a in report.actions] == ["hide_comment"]
     assert report.ruleset == "public-sector@0.1.0"
 
 

@@ -293,8 +293,8 @@ def _check_comment_conditions(
             continue
         raw = layer.rules[item.rule.id]
         for number, rule_id in enumerate(when.comment):
-            if rule_id in for_comments:
-                continue
+            if rule_id in for_comments or rule_id in layer.disabled:
+                continue  # a disabled rule simply never flags a comment
             known = rule_id in layer.rules
             problem = (
                 f"'when: comment' names '{rule_id}', which does not run on incoming comments "

@@ -32,6 +32,12 @@ def _key(kind: str, written: str) -> str:
     return " ".join(written.lower().split())
 
 
+#: Starts of free-call and local-rate numbers, which belong to services, not people.
+DEFAULT_SERVICE_PREFIXES = ("1300", "1800", "0300", "0800", "0808", "0508")
+# Service lines have at most this many digits; longer runs may be any number.
+_SERVICE_DIGITS = 11
+
+
 class EchoRule(RuleBase):
     """Reports a reply that repeats personal details the comment gave.
 
@@ -43,8 +49,9 @@ class EchoRule(RuleBase):
     * ``email``: email addresses (any case);
     * ``number``: runs of eight or more digits, phone numbers as well as card,
       tax and customer numbers, compared on their last eight digits (however
-      they are grouped or prefixed), except ``allowed_numbers`` and the
-      ruleset's ``vars.phone_numbers`` (the organisation's own);
+      they are grouped or prefixed), except ``allowed_numbers``, the
+      ruleset's ``vars.phone_numbers`` (the organisation's own) and service
+      lines (``service_prefixes``);
     * ``street_address``: street addresses ("12 King St");
     * ``date_of_birth``: dates given after "DOB", "born" or "date of birth".
 
@@ -61,16 +68,22 @@ class EchoRule(RuleBase):
     allowed_numbers: tuple[StrictStr, ...] = Field(
         default=(), description="Numbers a reply may repeat (the organisation's own)."
     )
+    service_prefixes: tuple[StrictStr, ...] = Field(
+        default=DEFAULT_SERVICE_PREFIXES,
+        description="Numbers of up to 11 digits that start with one of these are service "
+        "lines, not personal numbers (Australia 1300/1800, UK 0300/0800/0808, NZ 0508/0800).",
+    )
 
     def matcher(self) -> _EchoMatcher:
         return _EchoMatcher(self)
 
 
 class _EchoMatcher:
-    __slots__ = ("allowed", "detect", "phrase_sets", "required")
+    __slots__ = ("allowed", "detect", "phrase_sets", "required", "service_prefixes")
 
     def __init__(self, rule: EchoRule) -> None:
         self.detect = frozenset(rule.detect)
+        self.service_prefixes = tuple(rule.service_prefixes)
         self.allowed = frozenset(_key("number", n) for n in rule.allowed_numbers)
         self.phrase_sets: tuple[PhraseSet, ...] = ()
         self.required: PhraseSet | None = None
@@ -83,12 +96,17 @@ class _EchoMatcher:
             keys = {_key("number", str(n)) for n in listed if isinstance(n, str | int)}
             self.allowed = self.allowed | keys
 
+    def _is_service(self, written: str) -> bool:
+        digits = "".join(c for c in written if c.isdigit())
+        return len(digits) <= _SERVICE_DIGITS and digits.startswith(self.service_prefixes)
+
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         if not text.comment:
             return
         given: set[tuple[str, str]] = {
             (kind, _key(kind, text.comment[start:end]))
             for kind, start, end in written_details(text.comment, self.detect)
+            if not (kind == "number" and self._is_service(text.comment[start:end]))
         }
         given -= {("number", key) for key in self.allowed}
         if not given:
