@@ -17,15 +17,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 #: Lines of the corpus precision/recall report, set by tests/test_corpus.py.
 CORPUS_REPORT = pytest.StashKey[list[str]]()
+#: The same for incoming comments, set by tests/test_comments.py.
+COMMENTS_REPORT = pytest.StashKey[list[str]]()
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:
     """Print the corpus figures after the test results."""
-    lines = config.stash.get(CORPUS_REPORT, None)
-    if lines:
-        terminalreporter.section("labelled corpora: precision and recall")
-        for line in lines:
-            terminalreporter.write_line(line)
+    for key, title in (
+        (CORPUS_REPORT, "labelled corpora: precision and recall"),
+        (COMMENTS_REPORT, "labelled comments: precision and recall per comment type"),
+    ):
+        lines = config.stash.get(key, None)
+        if lines:
+            terminalreporter.section(title)
+            for line in lines:
+                terminalreporter.write_line(line)
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .engine import CompiledRuleset
 from .comments import commenter_name
+from .engine import CompiledRuleset
 from .kinds import Example, RuleBase
 from .models import ContextValue, Target
 from .ruleset import Ruleset

@@ -1,0 +1,172 @@
+"""Comment triage on labelled comments: each type's rules, precision and recall.
+
+``tests/corpus/comments-a.yaml`` and ``comments-b.yaml`` hold 320 comments of
+the kind people leave on council and agency pages, written by two testers who
+saw only the type descriptions (never the rules) and labelled with the types a
+careful moderator would give. The rules were measured on them before any rule
+was changed (the first figures are in the files' headers), then widened by
+class of wording. An item ``known_miss: <why>`` is a case the rules get wrong
+today: an expected failure that fails loudly once it starts passing.
+
+Criticism, venting and ordinary comments are labelled with no type: the rules
+must leave them alone, and must never hide them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import yaml
+
+from sociopolicy import Report, triage
+
+from .conftest import COMMENTS_REPORT
+
+FOLDER = Path(__file__).parent / "corpus"
+
+#: The rules that recognise each comment type.
+TYPE_RULES: dict[str, frozenset[str]] = {
+    "self_harm": frozenset({"escalation.self-harm"}),
+    "threat": frozenset({"escalation.threat"}),
+    "abuse": frozenset({"escalation.abuse", "escalation.abuse-directed"}),
+    "personal_info": frozenset({"escalation.personal-information", "escalation.personal-details"}),
+    "complaint": frozenset({"escalation.complaint"}),
+    "service_request": frozenset({"escalation.service-request"}),
+    "media": frozenset({"escalation.media-enquiry"}),
+    "legal": frozenset({"escalation.legal"}),
+    "misinformation": frozenset(
+        {"escalation.misinformation", "escalation.misinformation-election"}
+    ),
+    "political": frozenset({"escalation.political"}),
+    "spam": frozenset({"escalation.spam"}),
+}
+_TYPE_OF = {rule_id: kind for kind, rules in TYPE_RULES.items() for rule_id in rules}
+# Handled as one type, "case-specific complaints and service requests": both go
+# offline with a ready reply. The testers told them apart, and people's
+# comments often mix the two, so the targets apply to them together.
+MERGED = frozenset({"complaint", "service_request"})
+MERGED_NAME = "complaint or service request"
+# What each type's handling must include.
+EXPECTED_ACTIONS: dict[str, tuple[str, str | None]] = {
+    "self_harm": ("escalate", "crisis_support"),
+    "threat": ("escalate", "security"),
+    "abuse": ("hide_comment", None),
+    "personal_info": ("take_offline", None),
+    "complaint": ("take_offline", "complaints"),
+    "service_request": ("take_offline", None),
+    "media": ("escalate", "media"),
+    "legal": ("escalate", "legal"),
+    "misinformation": ("respond", None),
+    "political": ("do_not_engage", None),
+    "spam": ("hide_comment", None),
+}
+# Targets from the issue, per type: precision and recall.
+TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8
+
+
+class Comment(NamedTuple):
+    corpus: str
+    number: int
+    text: str
+    types: frozenset[str]
+    labels: frozenset[str]
+    known_miss: str | None
+
+
+def _load() -> list[Comment]:
+    items = []
+    for path in sorted(FOLDER.glob("comments-*.yaml")):
+        for number, raw in enumerate(yaml.safe_load(path.read_text("utf-8")), start=1):
+            labels = frozenset(raw["types"])
+            items.append(
+                Comment(
+                    path.stem,
+                    number,
+                    raw["comment"],
+                    labels & TYPE_RULES.keys(),
+                    labels,
+                    raw.get("known_miss"),
+                )
+            )
+    return items
+
+
+COMMENTS = _load()
+_REPORTS: dict[str, Report] = {}
+
+
+def _report(item: Comment) -> Report:
+    if item.text not in _REPORTS:
+        _REPORTS[item.text] = triage(item.text)
+    return _REPORTS[item.text]
+
+
+def _types(report: Report) -> frozenset[str]:
+    return frozenset(_TYPE_OF[v.rule_id] for v in report.violations if v.rule_id in _TYPE_OF)
+
+
+def test_the_corpora_are_large_and_half_need_action() -> None:
+    assert len(COMMENTS) >= 300
+    needing_action = sum(1 for c in COMMENTS if c.types)
+    assert 0.4 <= needing_action / len(COMMENTS) <= 0.6
+    assert all(c.labels <= TYPE_RULES.keys() | {"criticism", "venting"} for c in COMMENTS)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(reason=c.known_miss, strict=True))
+        if c.known_miss
+        else c
+        for c in COMMENTS
+    ],
+    ids=[f"{c.corpus}-{c.number}" for c in COMMENTS],
+)
+def test_comment_types(item: Comment) -> None:
+    assert _types(_report(item)) == item.types
+
+
+def test_criticism_and_venting_are_never_hidden() -> None:
+    for item in COMMENTS:
+        if item.types:
+            continue
+        kinds = {a.kind for a in _report(item).actions}
+        assert "hide_comment" not in kinds, item.text
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED_ACTIONS))
+def test_each_type_gets_its_action_and_team(kind: str) -> None:
+    action, team = EXPECTED_ACTIONS[kind]
+    caught = [c for c in COMMENTS if kind in c.types and kind in _types(_report(c))]
+    assert caught, f"no comment of type {kind} is caught"
+    for item in caught:
+        actions = {(a.kind, a.to) for a in _report(item).actions}
+        assert (action, team) in actions, (item.text, actions)
+
+
+def test_report_precision_and_recall(request: pytest.FixtureRequest) -> None:
+    groups = {kind: frozenset({kind}) for kind in TYPE_RULES}
+    groups[MERGED_NAME] = MERGED
+    lines = [
+        f"{len(COMMENTS)} comments, {sum(1 for c in COMMENTS if c.types)} needing action; "
+        "each comment counted once per type"
+    ]
+    below = []
+    for name, members in groups.items():
+        tp = fp = fn = 0
+        for item in COMMENTS:
+            wanted = bool(item.types & members)
+            got = bool(_types(_report(item)) & members)
+            tp, fp, fn = tp + (wanted and got), fp + (got and not wanted), fn + (wanted and not got)
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        lines.append(
+            f"  {name:30s} tp={tp:3d} fp={fp:3d} fn={fn:3d} "
+            f"precision={precision:.2f} recall={recall:.2f}"
+        )
+        if name not in MERGED and (precision < TARGET_PRECISION or recall < TARGET_RECALL):
+            below.append(name)
+    request.config.stash[COMMENTS_REPORT] = lines  # printed in pytest's closing summary
+    assert below == [], f"below the targets (precision {TARGET_PRECISION}, recall {TARGET_RECALL})"
