@@ -137,7 +137,10 @@ def test_triage_runs_only_comment_rules() -> None:
     # on an incoming comment; the comment rules do.
     report = triage("You stupid idiots, utilise your brains")
     for_comments = {r.id for r in load_ruleset().rules if "comment" in r.applies_to}
-    assert {v.rule_id for v in report.violations} == {"escalation.abuse"}
+    assert {v.rule_id for v in report.violations} == {
+        "escalation.abuse",
+        "escalation.abuse-directed",
+    }
     assert {v.rule_id for v in report.violations} <= for_comments
     assert all(v.target == "comment" for v in report.violations)
     assert report.decision == "review"
