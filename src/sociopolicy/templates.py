@@ -135,6 +135,21 @@ def _keys_used(tree: nodes.Template, name: str) -> Iterable[str]:
                 yield key.value
 
 
+def _internal_access(tree: nodes.Template) -> str | None:
+    """The first attribute or key starting with '_' that the template looks up, if any.
+
+    The sandbox refuses them when rendering too; finding them here reports the
+    ruleset's mistake (or attack) when it loads, with its file and line.
+    """
+    for node in tree.find_all((nodes.Getattr, nodes.Const)):
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            return node.attr
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and value.startswith("_") and len(value) > 1:
+            return value  # a key or an attr() name
+    return None
+
+
 def compile_template(
     source: str,
     *,
@@ -159,6 +174,12 @@ def compile_template(
         raise TemplateProblem(
             f"template syntax error on its line {exc.lineno}: {exc.message}"
         ) from None
+    internal = _internal_access(tree)
+    if internal is not None:
+        raise TemplateProblem(
+            f"the template reaches for '{internal}'; names starting with '_' are Python "
+            "internals, which templates cannot use"
+        )
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
     if unknown:
         names = ", ".join(sorted(allowed))

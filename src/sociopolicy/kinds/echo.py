@@ -115,6 +115,8 @@ class _EchoMatcher:
         found: dict[tuple[int, int], str] = {}
         for what, start, end in written_details(reply, self.detect):
             if (what, _key(what, reply[start:end])) in given:
+                if what == "number" and reply[start - 1 : start] == "+":
+                    start -= 1  # the country code's plus belongs to the number
                 found[start, end] = what
         # An address or date copied into running text without what the
         # detectors look for ("born", capital letters) is found by its words.
