@@ -196,12 +196,13 @@ class CompiledRuleset:
         self.owner = weakref.ref(owner)
         self.rules = tuple(rules)
         self.vars = dict(variables)
-        self.index = PhraseIndex([s for item in self.rules for s in item.matcher.phrase_sets])
-        self._positions = {id(s): number for number, s in enumerate(self.index.sets)}
         self._by_target = {
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
         }
+        # One merged phrase scan per kind of text, over the phrase lists of the
+        # rules for that kind only: comment rules' word lists cost posts nothing.
+        self._scans: dict[str, tuple[PhraseIndex, dict[int, int]]] = {}
         self._plans: dict[Hashable, tuple[_Step, ...]] = {}
         #: The context facts some rule's ``when`` reads: only they pick a plan.
         self._facts = frozenset(
@@ -210,6 +211,22 @@ class CompiledRuleset:
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
         # Reports are immutable, so every text with nothing to report shares one.
         self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
+
+    def _scan_for(self, target_kind: str) -> tuple[PhraseIndex, dict[int, int]]:
+        """The merged phrase scan for one kind of text, and where each set's hits go.
+
+        Each kind gets its own, over the phrase lists of its rules only (built
+        the first time that kind is checked): comment rules' word lists cost
+        posts nothing.
+        """
+        scan = self._scans.get(target_kind)
+        if scan is None:
+            items = self._by_target.get(target_kind, ())
+            sets = {id(s): s for item in items for s in item.matcher.phrase_sets}
+            index = PhraseIndex(list(sets.values()))
+            positions = {id(s): number for number, s in enumerate(index.sets)}
+            scan = self._scans[target_kind] = (index, positions)
+        return scan
 
     def _plan(
         self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
@@ -236,7 +253,7 @@ class CompiledRuleset:
                     item,
                     getattr(item.matcher, "needs", None) or None,
                     item.matcher.required,
-                    self._positions.get(id(item.matcher.required)),
+                    self._scan_for(target_kind)[1].get(id(item.matcher.required)),
                     item.matcher.find,
                     frozenset(item.when.comment)
                     if item.when is not None and item.when.comment is not None
@@ -277,9 +294,10 @@ class CompiledRuleset:
             return fired
         analysed = AnalysedText(text, platform, media, comment)
         scanned: list[list[Hit]] | None = None
-        if only is None and self._positions:
-            scanned = self.index.scan(text)
-            analysed.remember_all(self._positions, scanned)
+        index, positions = self._scan_for(target_kind)
+        if only is None and positions:
+            scanned = index.scan(text)
+            analysed.remember_all(positions, scanned)
         features = text_features(text, media) if self._uses_features else frozenset()
         # Worked out at the first finding: most texts have none.
         lines: LineIndex | None = None

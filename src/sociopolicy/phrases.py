@@ -178,20 +178,18 @@ class PhraseIndex:
         for key in self._lookup:
             (word_initial if _is_word_char(key[0]) else other_initial).add(key)
         self._trie = word_initial.pattern() if word_initial.children else None
-        # Keys are lower case: a lower-cased text is matched without IGNORECASE,
-        # which lets the engine reject most positions on their first character.
+        # Keys are lower case, so a lower-cased text is matched without
+        # IGNORECASE. The search looks only after a character that is not an
+        # ASCII letter, digit or underscore (which the engine skips to with a
+        # table lookup; _START then rules out other word characters) and
+        # matches each phrase in a lookahead, so the longest phrase at every
+        # word start is found, overlaps included. The text is searched with a
+        # space in front, for a phrase at its very start.
         self._resolved: dict[str, _Resolved] = {}
-        self._lower: re.Pattern[str] | None = None
+        self._starts: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
-        self._ascii: re.Pattern[str] | None = None
         if self._trie is not None:
-            self._lower = re.compile(_START + self._trie)
-            # For ASCII text, a faster form of the same search: it looks only
-            # after a character that cannot be in a word (which the engine finds
-            # with a table lookup) and matches each phrase in a lookahead, so
-            # the phrases at every word start are found, overlaps included. The
-            # text is searched with a space in front, for a phrase at its start.
-            self._ascii = re.compile(r"[^0-9a-z_](?<![0-9a-z_]')(?=(" + self._trie + "))")
+            self._starts = re.compile("[^0-9a-z_]" + _START + "(?=(" + self._trie + "))")
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
         if other_initial.children:
@@ -202,39 +200,40 @@ class PhraseIndex:
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""
         found: list[list[Hit]] = [[] for _ in self.sets]
-        if self._ascii is not None and text.isascii():
-            record = self._record
-            for match in self._ascii.finditer(" " + text.lower()):
-                start, end = match.span(1)
-                record(found, text[start - 1 : end - 1], start - 1)
-        elif self._lower is not None:
+        if self._starts is not None:
             lowered = text.lower()
             if len(lowered) == len(text):
-                search, subject = self._lower, lowered
+                record = self._record
+                for match in self._starts.finditer(" " + lowered):
+                    start, end = match.span(1)
+                    record(found, text[start - 1 : end - 1], start - 1)
             else:  # lower-casing changed the length ("İ"): match the text as it is
-                search, subject = self._pattern_for_any_case(), text
-            for match in search.finditer(subject):
-                start, end = match.span()
-                if not self._record(found, text[start:end], start):
-                    continue
-                # The search goes on after this match, so phrases that start at
-                # a later word inside it ("pad thai" in "gap pad thai") are
-                # looked for here.
-                for inner in _INNER_WORD.finditer(subject, start + 1, end):
-                    overlap = search.match(subject, inner.start())
-                    if overlap is not None:
-                        self._record(found, text[overlap.start() : overlap.end()], overlap.start())
+                self._scan_any_case(text, found)
         if self._symbolic is not None:
             for match in self._symbolic.finditer(text):
                 self._record(found, match.group(1), match.start())
         return found
 
-    def _pattern_for_any_case(self) -> re.Pattern[str]:
-        """The trie regex with IGNORECASE, compiled the first time it is needed."""
+    def _scan_any_case(self, text: str, found: list[list[Hit]]) -> None:
+        """The scan for a text whose lower-cased form has another length.
+
+        The trie regex runs with IGNORECASE (compiled the first time it is
+        needed) on the text as it is. After each match the search goes on
+        past it, so phrases that start at a later word inside it ("pad thai"
+        in "gap pad thai") are looked for there.
+        """
         if self._any_case is None:
             assert self._trie is not None
             self._any_case = re.compile(_START + self._trie, re.IGNORECASE)
-        return self._any_case
+        search = self._any_case
+        for match in search.finditer(text):
+            start, end = match.span()
+            if not self._record(found, text[start:end], start):
+                continue
+            for inner in _INNER_WORD.finditer(text, start + 1, end):
+                overlap = search.match(text, inner.start())
+                if overlap is not None:
+                    self._record(found, text[overlap.start() : overlap.end()], overlap.start())
 
     def _record(self, found: list[list[Hit]], matched: str, start: int) -> bool:
         """Add the hits a match stands for; True if it has more than one word."""
