@@ -285,7 +285,8 @@ def test_within_can_name_a_var(write_ruleset: WriteRuleset) -> None:
         (
             '    action: {kind: respond, reply: "Hi {{ commentor }}"}\n',
             "",
-            "field 'action.reply': the template uses 'commentor', which is not defined",
+            "t.yaml:10:36: rule 'escalation.x', field 'action.reply': the template uses "
+            "'commentor', which is not defined; it can use comment, commenter, kind",
         ),
     ],
 )
