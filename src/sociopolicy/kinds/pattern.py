@@ -10,7 +10,7 @@ import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
 from ..phrases import PhraseSet
-from ..text import Spans
+from ..text import Spans, straighten
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
 
@@ -55,6 +55,7 @@ class PatternRule(RuleBase):
     are available to the message as ``{{ groups.name }}`` (``None`` when the group
     did not take part), and the whole match as ``{{ match }}``. Empty matches are
     ignored. Matches that lie inside an ``exceptions`` phrase are not reported.
+    Curly apostrophes in the text match a straight ``'`` in the pattern.
 
     ``prefilter`` lists words of which at least one appears in every match
     (whole words, any capitals). The expression is then tried only on texts
@@ -120,13 +121,16 @@ class _PatternMatcher:
         if not all(text.hits(group) for group in self.prefilter):
             return
         limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
+        # Curly apostrophes are matched as straight ones (phones type "I’m");
+        # the straightened text has the same length, so spans are unchanged.
+        subject = text.memo("straight", straighten)
         try:
             # Most texts have no match: one search answers that more cheaply
             # than starting an iterator.
-            first = self.regex.search(text.text, timeout=limit)
+            first = self.regex.search(subject, timeout=limit)
             if first is None:
                 return
-            matches = list(self.regex.finditer(text.text, first.start(), timeout=limit))
+            matches = list(self.regex.finditer(subject, first.start(), timeout=limit))
         except TimeoutError:
             logger.warning(
                 "rule %s: pattern timed out on a text of %d characters",
@@ -142,4 +146,10 @@ class _PatternMatcher:
                 continue
             if covered and covered.contain(start, end):
                 continue
-            yield Finding(start, end, values={"groups": match.groupdict()})
+            groups = {
+                name: text.text[match.start(name) : match.end(name)]
+                if match.start(name) >= 0
+                else None
+                for name in match.groupdict()
+            }  # from the text as written, curly apostrophes and all
+            yield Finding(start, end, values={"groups": groups})
