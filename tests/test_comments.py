@@ -1,12 +1,21 @@
 """Comment triage on labelled comments: each type's rules, precision and recall.
 
-``tests/corpus/comments-a.yaml`` and ``comments-b.yaml`` hold 320 comments of
-the kind people leave on council and agency pages, written by two testers who
-saw only the type descriptions (never the rules) and labelled with the types a
-careful moderator would give. The rules were measured on them before any rule
-was changed (the first figures are in the files' headers), then widened by
-class of wording. An item ``known_miss: <why>`` is a case the rules get wrong
-today: an expected failure that fails loudly once it starts passing.
+Four sets in ``tests/corpus/``, each measured before any rule was changed for
+it (the first figures are in the files' headers):
+
+* ``comments-a.yaml`` and ``comments-b.yaml``: 320 comments of the kind people
+  leave on council and agency pages, half needing action, written by two
+  testers who saw only the type descriptions, never the rules;
+* ``comments-c.yaml``: 110 comments from a reviewer who read the rules and
+  looked for their weak spots (everyday comments they flagged, dangerous ones
+  they missed);
+* ``comments-d.yaml``: 200 comments, 150 of them everyday, written blind to
+  measure false alarms.
+
+Each is labelled with the types a careful moderator would give. The rules
+were widened or narrowed by class of wording after each measurement. An item
+``known_miss: <why>`` is a case the rules get wrong today: an expected
+failure that fails loudly once it starts passing.
 
 Criticism, venting and ordinary comments are labelled with no type: the rules
 must leave them alone, and must never hide them.
@@ -108,9 +117,12 @@ def _types(report: Report) -> frozenset[str]:
 
 
 def test_the_corpora_are_large_and_half_need_action() -> None:
-    assert len(COMMENTS) >= 300
-    needing_action = sum(1 for c in COMMENTS if c.types)
-    assert 0.4 <= needing_action / len(COMMENTS) <= 0.6
+    # The two blind sets: at least 300 comments, about half needing action.
+    blind = [c for c in COMMENTS if c.corpus in ("comments-a", "comments-b")]
+    assert len(blind) >= 300
+    assert 0.4 <= sum(1 for c in blind if c.types) / len(blind) <= 0.6
+    # All sets together hold many more everyday comments than that.
+    assert sum(1 for c in COMMENTS if not c.types) >= 350
     assert all(c.labels <= TYPE_RULES.keys() | {"criticism", "venting"} for c in COMMENTS)
 
 

@@ -121,7 +121,7 @@ class _PatternMatcher:
         if not all(text.hits(group) for group in self.prefilter):
             return
         limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
-        # Curly apostrophes are matched as straight ones (phones type "I’m");
+        # Curly apostrophes are matched as straight ones (phones type a curly one in "I\u2019m");
         # the straightened text has the same length, so spans are unchanged.
         subject = text.memo("straight", straighten)
         try:
