@@ -221,6 +221,14 @@ def test_sarcastic_replies_are_flagged() -> None:
         ("thanks heaps", None),
         ("Thanks for nothing", None),
         ("Where is my payment", None),
+        ("Thanks, Zo\u00eb", "Zo\u00eb"),
+        ("Ng\u0101 mihi, Aroha", "Aroha"),
+        ("I can't do this anymore - Goodbye", None),
+        ("Kind regards, Dr Smith", None),
+        ("Thanks Mayor", None),
+        ("Fix the road - Disgraceful!", None),
+        ("Regards, Concerned Resident", None),
+        ("THANKS JOHN", None),
     ],
 )
 def test_the_commenter_name_comes_from_a_sign_off_or_introduction(
@@ -264,7 +272,7 @@ def test_within_can_name_a_var(write_ruleset: WriteRuleset) -> None:
         (
             '    action: {kind: take_offline, within: "{{ vars.soon }}"}\n',
             "vars:\n  soon: tomorrow\n",
-            "'within' uses vars.soon, which is 'tomorrow', not an ISO 8601 duration",
+            "t.yaml sets to 'tomorrow', not an ISO 8601 duration",
         ),
         (
             "    when: {comment: [escalation.nope]}\n",
@@ -333,3 +341,39 @@ def test_the_sandbox_refuses_internals_built_at_render_time(write_ruleset: Write
     reply = report.actions[0].suggested_reply or ""
     assert "class" not in reply
     assert "could not be shown" in reply
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [
+        "",
+        "vars:\n  complaints_channel: complaints@springfield.example\n"
+        "  contact_channel: 1300 555 123\n  email_domains: [springfield.example]\n",
+    ],
+)
+def test_the_bundled_suggested_replies_pass_the_reply_checks(
+    write_ruleset: WriteRuleset, channels: str
+) -> None:
+    # A reply the ruleset suggests must not fail the ruleset's own reply checks.
+    fork = write_ruleset("fork.yaml", 'name: f\nversion: "1"\nextends: public-sector\n' + channels)
+    ruleset = load_ruleset(fork)
+    checked = 0
+    for rule in ruleset.rules:
+        if "comment" not in rule.applies_to or rule.action.reply is None:
+            continue
+        for example in rule.examples.fail:
+            comment = example.plain
+            for action in triage(comment, ruleset=ruleset).actions:
+                if action.suggested_reply is None:
+                    continue
+                report = check_draft(
+                    action.suggested_reply, kind="reply", in_reply_to=comment, ruleset=ruleset
+                )
+                failing = [
+                    (v.rule_id, v.excerpt)
+                    for v in report.violations
+                    if v.target == "draft" and v.severity != "suggestion"
+                ]
+                assert failing == [], (rule.id, action.suggested_reply)
+                checked += 1
+    assert checked >= 10

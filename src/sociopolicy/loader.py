@@ -267,8 +267,8 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
                 problem = (
                     f"'within' uses vars.{name}, which is not defined; add it under 'vars'"
                     if name not in layer.vars
-                    else f"'within' uses vars.{name}, which is {value!r}, not an ISO 8601 "
-                    "duration such as PT1H or P2D"
+                    else f"'within' uses vars.{name}, which {_var_file(layer, name)} sets to "
+                    f"{value!r}, not an ISO 8601 duration such as PT1H or P2D"
                 )
                 where = [*loc, "within"]
                 issues.append(
@@ -280,6 +280,12 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
     if specs == list(rule.actions):
         return rule
     return rule.model_copy(update={"action": specs[0], "also": tuple(specs[1:])})
+
+
+def _var_file(layer: Layer, name: str) -> str:
+    """The file that gave a var its value, for messages."""
+    origin = layer.var_origins.get(name)
+    return origin[0] if origin else "the ruleset"
 
 
 def _check_comment_conditions(

@@ -141,12 +141,17 @@ def _internal_access(tree: nodes.Template) -> str | None:
     The sandbox refuses them when rendering too; finding them here reports the
     ruleset's mistake (or attack) when it loads, with its file and line.
     """
-    for node in tree.find_all((nodes.Getattr, nodes.Const)):
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             return node.attr
-        value = getattr(node, "value", None)
-        if isinstance(value, str) and value.startswith("_") and len(value) > 1:
-            return value  # a key or an attr() name
+        # A constant key (x['__class__']) or attr() name (x|attr('__class__')).
+        keys = [node.arg] if isinstance(node, nodes.Getitem) else []
+        if isinstance(node, nodes.Filter) and node.name == "attr":
+            keys = list(node.args)
+        for key in keys:
+            value = key.value if isinstance(key, nodes.Const) else None
+            if isinstance(value, str) and value.startswith("_"):
+                return value
     return None
 
 

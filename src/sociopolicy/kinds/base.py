@@ -57,8 +57,9 @@ _CONDITIONS = ["platform", "kind", "comment"]
 class When(BaseModel):
     """Conditions under which a rule runs; all must hold.
 
-    ``platform`` and ``kind`` test the draft; any other key tests a context fact
-    given to ``check_draft(context=...)``. A list means "any of these". A fact
+    ``platform`` and ``kind`` test the draft; ``comment`` names comment rules,
+    one of which must have flagged the comment a reply answers; any other key
+    tests a context fact given to ``check_draft(context=...)``. A list means "any of these". A fact
     that was not given counts as ``null``, and ``false`` also matches a missing fact.
     """
 
