@@ -33,6 +33,7 @@ __all__ = [
 
 APOSTROPHES = "'\u2019\u02bc"
 _TO_STRAIGHT = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+_CURLY = tuple(APOSTROPHES.replace("'", ""))
 Form = Literal["base", "s", "ed", "ing"]
 _VOWELS = frozenset("aeiou")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -245,7 +246,10 @@ def prose_only(text: str) -> str:
 
 def straighten(text: str) -> str:
     """``text`` with curly and modifier apostrophes made straight ("let\u2019s" -> "let's")."""
-    return text.translate(_TO_STRAIGHT)
+    for curly in _CURLY:
+        if curly in text:
+            return text.translate(_TO_STRAIGHT)
+    return text  # the usual case, and much quicker to tell than to translate
 
 
 def inflect(word: str, form: Form) -> str:
