@@ -410,11 +410,13 @@ class CompiledRuleset:
             ),
         )
         groups: dict[tuple[str, str | None], list[tuple[_Fired, ActionSpec]]] = {}
-        for item in ordered:
-            if item.violation.severity == "suggestion":
-                continue
+        serious = [item for item in ordered if item.violation.severity != "suggestion"]
+        # A rule may rule out actions whatever other rules ask ("never hide a cry for help").
+        prevented = {kind for item in serious for kind in item.compiled.rule.prevents}
+        for item in serious:
             for spec in item.compiled.rule.actions:
-                groups.setdefault((spec.kind, spec.to), []).append((item, spec))
+                if spec.kind not in prevented:
+                    groups.setdefault((spec.kind, spec.to), []).append((item, spec))
         actions = [self._action(members, comment) for members in groups.values()]
         actions.sort(key=lambda a: (_ACTION_RANK[a.kind], a.to or "", a.rule_ids))
         decision: Decision = "ok"

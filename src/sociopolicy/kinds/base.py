@@ -306,6 +306,11 @@ class RuleBase(StrictModel):
         description="More actions besides `action`, e.g. `[hide_comment, do_not_engage]` "
         "for a threat that is escalated; each a word or a mapping with `to` and `within`.",
     )
+    prevents: Annotated[tuple[ActionKind, ...], BeforeValidator(one_or_many)] = Field(
+        default=(),
+        description="Action kinds no other rule may ask for when this one fires, e.g. "
+        "`[hide_comment]` so that a cry for help is never hidden.",
+    )
     source: Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many)] = Field(
         min_length=1,
         description="Keys of the ruleset's `sources`, or URLs, that the rule is based on.",
