@@ -134,8 +134,19 @@ def test_organisation_details_in_vars_are_allowed(write_ruleset: WriteRuleset) -
           phone_numbers: "0400 111 222"
         """,
     )
-    text = "Email help@springfield.example or jo@example.com, call 0400 111 222 or 0412 345 678."
+    text = "Email sam.lee@springfield.example or jo@example.com, call 0400 111 222 or 0412 345 678."
     found = [v.excerpt for v in check_draft(text, ruleset=fork).for_rule(RULE)]
     assert found == ["jo@example.com", "0412 345 678"]
     default = [v.excerpt for v in check_draft(text).for_rule(RULE)]
-    assert default == ["help@springfield.example", "jo@example.com", "0400 111 222", "0412 345 678"]
+    assert default == [
+        "sam.lee@springfield.example",
+        "jo@example.com",
+        "0400 111 222",
+        "0412 345 678",
+    ]
+
+
+def test_role_addresses_are_not_personal() -> None:
+    text = "Write to info@eaglesfc.com.au or bookings@hall.example, not jo.bloggs@hall.example."
+    found = [v.excerpt for v in check_draft(text).for_rule(RULE)]
+    assert found == ["jo.bloggs@hall.example"]

@@ -158,7 +158,9 @@ class PrivacyRule(RuleBase):
 
     * ``email``: an email address, unless its domain (or a parent domain) is in
       ``allowed_email_domains`` or the ruleset's ``vars.email_domains`` (the
-      organisation's own addresses);
+      organisation's own addresses), or it is a role address such as
+      ``info@``, ``bookings@`` or ``enquiries@`` (an organisation's, not a
+      person's);
     * ``mobile``: an Australian, UK or New Zealand mobile number, in local or
       international form, unless listed in ``allowed_numbers`` or
       ``vars.phone_numbers``; service numbers
@@ -233,6 +235,8 @@ class _PrivacyMatcher:
         body = text.text
         if "email" in self.detect and "@" in body:
             for m in _EMAIL.finditer(body):
+                if _is_role_address(m.group()):
+                    continue
                 domain = m.group(1).lower()
                 parts = domain.split(".")
                 if not any(".".join(parts[i:]) in self.allowed_domains for i in range(len(parts))):
@@ -318,6 +322,38 @@ def _mobiles_starting_in(body: str, first: int, last: int) -> Iterator[re.Match[
             continue
         yield match
         position = max(match.end(), position + 1)
+
+
+# Local parts of addresses that belong to a role in an organisation, not a person.
+_ROLE_ADDRESSES = frozenset(
+    (
+        "admin",
+        "bookings",
+        "booking",
+        "contact",
+        "enquiries",
+        "enquiry",
+        "events",
+        "hello",
+        "help",
+        "info",
+        "mail",
+        "media",
+        "membership",
+        "members",
+        "office",
+        "reception",
+        "sales",
+        "secretary",
+        "support",
+        "team",
+        "webmaster",
+    )
+)
+
+
+def _is_role_address(address: str) -> bool:
+    return address.split("@", 1)[0].lower() in _ROLE_ADDRESSES
 
 
 def _strings(value: Any) -> list[str]:
