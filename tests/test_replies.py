@@ -377,3 +377,63 @@ def test_the_bundled_suggested_replies_pass_the_reply_checks(
                 assert failing == [], (rule.id, action.suggested_reply)
                 checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry about that. Please call 1300 555 123 and our team will look into it.",
+        "Sorry! Please email bins@springfield.example with your address.",
+        "Sorry, please message the page and we'll sort it out.",
+        "Sorry, please fill in the form at springfield.example/bins.",
+        "Sorry about that, our team will call you today.",
+    ],
+)
+def test_a_phone_number_email_form_or_promised_call_is_a_private_channel(reply: str) -> None:
+    comment = "My bin wasn't collected again this week, third time"
+    report = check_draft(reply, kind="reply", in_reply_to=comment)
+    assert not report.for_rule("escalation.reply-offline")
+
+
+@pytest.mark.parametrize(
+    ("reply", "rule_id", "fires"),
+    [
+        (
+            "Our mistake, the crew missed it. We'll cover the repairs.",
+            "conduct.admits-liability",
+            True,
+        ),
+        ("Sorry, we should have fixed that pothole weeks ago.", "conduct.admits-liability", True),
+        (
+            "We'll refund the class fee when a class is cancelled.",
+            "conduct.admits-liability",
+            False,
+        ),
+        ("Thank you for your comment. You're wrong.", "tone.arguing", True),
+        (
+            "No, we charge $5 for adults, as we said in the post. Kids are free!",
+            "tone.arguing",
+            False,
+        ),
+        (
+            "Genius idea! Clearly lots of people want one, so we're looking at it.",
+            "tone.sarcasm",
+            False,
+        ),
+        ("Yeah right, because the council controls the weather.", "tone.sarcasm", True),
+    ],
+)
+def test_reply_tone_and_conduct_checks(reply: str, rule_id: str, fires: bool) -> None:
+    report = check_draft(reply, kind="reply", in_reply_to="Why is the pothole still there?")
+    assert bool(report.for_rule(rule_id)) is fires
+
+
+def test_a_cry_for_help_is_never_hidden_whatever_else_the_comment_says() -> None:
+    report = triage(
+        "These council idiots cut my payment. I live at 5 Smith St. I want to kill myself."
+    )
+    kinds = {a.kind for a in report.actions}
+    assert "escalate" in kinds
+    assert "hide_comment" not in kinds
+    assert report.actions[0].to == "crisis_support"
+    assert "hidden" not in " ".join(a.suggested_reply or "" for a in report.actions)
