@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _pytest.terminal import TerminalReporter
@@ -32,6 +33,23 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.C
             terminalreporter.section(title)
             for line in lines:
                 terminalreporter.write_line(line)
+
+
+def labelled_params(items: Sequence[Any]) -> list[Any]:
+    """Corpus items as test parameters: a ``known_miss`` is a strict expected failure.
+
+    Each item needs ``corpus``, ``number`` and ``known_miss`` attributes.
+    """
+    return [
+        pytest.param(
+            item,
+            marks=[pytest.mark.xfail(reason=item.known_miss, strict=True)]
+            if item.known_miss
+            else [],
+            id=f"{item.corpus}-{item.number}",
+        )
+        for item in items
+    ]
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ import yaml
 
 from sociopolicy import Report, triage
 
-from .conftest import COMMENTS_REPORT
+from .conftest import COMMENTS_REPORT, labelled_params
 
 FOLDER = Path(__file__).parent / "corpus"
 
@@ -126,16 +126,7 @@ def test_the_corpora_are_large_and_half_need_action() -> None:
     assert all(c.labels <= TYPE_RULES.keys() | {"criticism", "venting"} for c in COMMENTS)
 
 
-@pytest.mark.parametrize(
-    "item",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason=c.known_miss, strict=True))
-        if c.known_miss
-        else c
-        for c in COMMENTS
-    ],
-    ids=[f"{c.corpus}-{c.number}" for c in COMMENTS],
-)
+@pytest.mark.parametrize("item", labelled_params(COMMENTS))
 def test_comment_types(item: Comment) -> None:
     assert _types(_report(item)) == item.types
 

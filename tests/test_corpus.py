@@ -26,7 +26,7 @@ import yaml
 
 from sociopolicy import Draft, check_draft, load_ruleset
 
-from .conftest import CORPUS_REPORT
+from .conftest import CORPUS_REPORT, labelled_params
 
 FOLDER = Path(__file__).parent / "corpus"
 
@@ -113,16 +113,7 @@ def _fired(item: Item) -> frozenset[str]:
     return frozenset(v.rule_id for v in check_draft(item.draft).violations) & labelled
 
 
-@pytest.mark.parametrize(
-    "item",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(reason=i.known_miss, strict=True))
-        if i.known_miss
-        else i
-        for i in ITEMS
-    ],
-    ids=[f"{i.corpus}-{i.number}" for i in ITEMS],
-)
+@pytest.mark.parametrize("item", labelled_params(ITEMS))
 def test_corpus_item(item: Item) -> None:
     assert _fired(item) == item.expect
 
