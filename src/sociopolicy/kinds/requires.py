@@ -100,7 +100,7 @@ class _RequiresMatcher:
             start = len(body) - len(body.lstrip())
             end = start + len(stripped)
         found = len({self.item_of[hit.entry.index] for hit in present})
-        if self.contact and _has_contact_details(body):
+        if self.contact and found < self.min_count and _has_contact_details(body):
             found += 1
         if found < self.min_count:
             yield Finding(start, end, values={"found": found, "needed": self.min_count})
