@@ -209,6 +209,7 @@ class CompiledRuleset:
             fact for item in self.rules if item.when is not None for fact in item.when.facts
         )
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
+        self._prevents = any(item.rule.prevents for item in self.rules)
         # Reports are immutable, so every text with nothing to report shares one.
         self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
 
@@ -412,7 +413,11 @@ class CompiledRuleset:
         groups: dict[tuple[str, str | None], list[tuple[_Fired, ActionSpec]]] = {}
         serious = [item for item in ordered if item.violation.severity != "suggestion"]
         # A rule may rule out actions whatever other rules ask ("never hide a cry for help").
-        prevented = {kind for item in serious for kind in item.compiled.rule.prevents}
+        prevented = (
+            {kind for item in serious for kind in item.compiled.rule.prevents}
+            if self._prevents
+            else set()
+        )
         for item in serious:
             for spec in item.compiled.rule.actions:
                 if spec.kind not in prevented:
