@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 __all__ = ["COMMON_NAMES", "REPLY_NAMES", "Template", "TemplateProblem", "compile_template"]
 
 #: Names every rule message may use; each kind adds its own (``term``, ``groups``...)
-#: and suggested replies add ``comment``.
+#: and suggested replies add :data:`REPLY_NAMES`.
 COMMON_NAMES = frozenset({"match", "vars", "rule", "platform", "kind"})
 #: Names suggested replies may also use: the comment answered, and the first
 #: name its author signed with (None when it gives none).
