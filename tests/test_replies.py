@@ -437,3 +437,26 @@ def test_a_cry_for_help_is_never_hidden_whatever_else_the_comment_says() -> None
     assert "hide_comment" not in kinds
     assert report.actions[0].to == "crisis_support"
     assert "hidden" not in " ".join(a.suggested_reply or "" for a in report.actions)
+
+
+@pytest.mark.parametrize(
+    ("comment", "reply", "repeated"),
+    [
+        ("I live at 9 Kurrajong Close", "We'll visit 9 Kurrajong Cl tomorrow.", "9 Kurrajong Cl"),
+        ("I'm at 12 King St", "Thanks, we'll check 12 King Street today.", "12 King Street"),
+        ("My DOB is 14/02/1961", "We have your birthday as 14 February 1961.", "14 February 1961"),
+        ("born 14 February 1961", "Is 14.02.61 right?", "14.02.61"),
+    ],
+)
+def test_repeated_details_match_however_they_are_written(
+    comment: str, reply: str, repeated: str
+) -> None:
+    report = check_draft(reply, kind="reply", in_reply_to=comment)
+    assert [v.excerpt for v in report.for_rule("privacy.reply-repeats-details")] == [repeated]
+
+
+def test_a_different_date_or_street_is_not_a_repeat() -> None:
+    comment = "I live at 9 Kurrajong Close, DOB 14/02/1961"
+    reply = "Thanks. The hall at 9 Kurrajong Road opens on 15 February 1961."
+    report = check_draft(reply, kind="reply", in_reply_to=comment)
+    assert not report.for_rule("privacy.reply-repeats-details")

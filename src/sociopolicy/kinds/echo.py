@@ -10,7 +10,7 @@ from pydantic import Field, StrictStr
 
 from ..phrases import PhraseSet
 from .base import AnalysedText, Finding, RuleBase
-from .privacy import DetailKind, written_details
+from .privacy import ANY_DATE, STREET_ABBREVIATIONS, DetailKind, date_key, written_details
 
 __all__ = ["EchoRule"]
 
@@ -29,7 +29,12 @@ def _key(kind: str, written: str) -> str:
     """What two writings of the same detail have in common."""
     if kind == "number":
         return "".join(c for c in written if c.isdigit())[-_KEY_DIGITS:]
-    return " ".join(written.lower().split())
+    if kind == "date_of_birth":
+        return date_key(written) or " ".join(written.lower().split())
+    words = written.lower().replace(",", " ").split()
+    if kind == "street_address" and words:  # "Cl" and "Close" are the same street
+        words[-1] = STREET_ABBREVIATIONS.get(words[-1].rstrip("."), words[-1])
+    return " ".join(words)
 
 
 #: Starts of free-call and local-rate numbers, which belong to services, not people.
@@ -118,10 +123,14 @@ class _EchoMatcher:
                 if what == "number" and reply[start - 1 : start] == "+":
                     start -= 1  # the country code's plus belongs to the number
                 found[start, end] = what
-        # An address or date copied into running text without what the
-        # detectors look for ("born", capital letters) is found by its words.
+        # A date of birth repeated without the words "born" or "DOB", in any
+        # format, and an address copied without capital letters, still count.
+        if "date_of_birth" in self.detect:
+            for m in ANY_DATE.finditer(reply):
+                if ("date_of_birth", date_key(m.group())) in given:
+                    found.setdefault(m.span(), "date_of_birth")
         for kind, key in given:
-            if kind in ("street_address", "date_of_birth"):
+            if kind == "street_address":
                 words = r"\s+".join(re.escape(word) for word in key.split())
                 for m in re.finditer(rf"(?<!\w){words}(?!\w)", reply, re.IGNORECASE):
                     found.setdefault(m.span(), kind)

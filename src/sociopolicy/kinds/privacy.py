@@ -12,8 +12,11 @@ from ..phrases import PhraseSet
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = [
+    "ANY_DATE",
     "DETECTORS",
+    "STREET_ABBREVIATIONS",
     "PrivacyRule",
+    "date_key",
     "luhn_valid",
     "medicare_valid",
     "tfn_valid",
@@ -47,7 +50,7 @@ _DATE = (
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})"
 )
 _BIRTH = re.compile(
-    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday(?:\s+is)?)\s*(?:[:\-]\s*)?("
+    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday)\s*(?:(?:is|was|:|-)\s*)?("
     + _DATE
     + r")",
     re.IGNORECASE,
@@ -370,6 +373,31 @@ def _digits(text: str) -> str:
 
 def _found(start: int, end: int, detector: str) -> Finding:
     return Finding(start, end, values={"what": _NAMES[detector]})
+
+
+#: Street types written short, with their full names ("St" is "Street").
+STREET_ABBREVIATIONS = {
+    "st": "street", "rd": "road", "ave": "avenue", "ln": "lane", "dr": "drive", "ct": "court",
+    "pl": "place", "cres": "crescent", "pde": "parade", "tce": "terrace", "cl": "close",
+    "hwy": "highway", "blvd": "boulevard", "cct": "circuit", "gr": "grove", "sq": "square",
+}  # fmt: skip
+#: Any date as :data:`_DATE` writes it, wherever it appears.
+ANY_DATE = re.compile(_DATE, re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def date_key(written: str) -> str | None:
+    """A date as ``day-month-yy`` (two-digit year), however it was written; None if unclear."""
+    numbers = re.findall(r"\d+", written)
+    month_name = re.search(r"[A-Za-z]{3}", written)
+    if month_name and month_name.group().lower() in _MONTHS and len(numbers) >= 2:
+        month = _MONTHS.index(month_name.group().lower()) + 1
+        day, year = numbers[0], numbers[-1]
+    elif len(numbers) == 3:
+        day, month, year = numbers[0], int(numbers[1]), numbers[2]
+    else:
+        return None
+    return f"{int(day)}-{int(month)}-{year[-2:]}"
 
 
 #: What :func:`written_details` finds, by kind: email, number, street_address, date_of_birth.
