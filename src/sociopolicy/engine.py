@@ -200,9 +200,7 @@ class CompiledRuleset:
             target: tuple(item for item in self.rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
         }
-        # One merged phrase scan per kind of text, over the phrase lists of the
-        # rules for that kind only: comment rules' word lists cost posts nothing.
-        self._scans: dict[str, tuple[PhraseIndex, dict[int, int]]] = {}
+        self._scans: dict[str, tuple[PhraseIndex, dict[int, int]]] = {}  # see _scan_for
         self._plans: dict[Hashable, tuple[_Step, ...]] = {}
         #: The context facts some rule's ``when`` reads: only they pick a plan.
         self._facts = frozenset(
