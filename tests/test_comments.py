@@ -41,8 +41,8 @@ FOLDER = Path(__file__).parent / "corpus"
 
 #: The rules that recognise each comment type.
 TYPE_RULES: dict[str, frozenset[str]] = {
-    "self_harm": frozenset({"escalation.self-harm"}),
-    "threat": frozenset({"escalation.threat"}),
+    "self_harm": frozenset({"escalation.self-harm", "escalation.self-harm-signs"}),
+    "threat": frozenset({"escalation.threat", "escalation.threat-signs"}),
     "abuse": frozenset({"escalation.abuse", "escalation.abuse-directed"}),
     "personal_info": frozenset({"escalation.personal-information", "escalation.personal-details"}),
     "complaint": frozenset({"escalation.complaint"}),
