@@ -45,12 +45,19 @@ TYPE_RULES: dict[str, frozenset[str]] = {
     "threat": frozenset({"escalation.threat", "escalation.threat-signs"}),
     "abuse": frozenset({"escalation.abuse", "escalation.abuse-directed"}),
     "personal_info": frozenset({"escalation.personal-information", "escalation.personal-details"}),
-    "complaint": frozenset({"escalation.complaint"}),
-    "service_request": frozenset({"escalation.service-request"}),
+    "complaint": frozenset({"escalation.complaint", "escalation.complaint-signs"}),
+    "service_request": frozenset(
+        {"escalation.service-request", "escalation.service-request-signs"}
+    ),
     "media": frozenset({"escalation.media-enquiry"}),
     "legal": frozenset({"escalation.legal"}),
     "misinformation": frozenset(
-        {"escalation.misinformation", "escalation.misinformation-election"}
+        {
+            "escalation.misinformation",
+            "escalation.misinformation-election",
+            "escalation.misinformation-signs",
+            "escalation.misinformation-signs-election",
+        }
     ),
     "political": frozenset({"escalation.political"}),
     "spam": frozenset({"escalation.spam"}),

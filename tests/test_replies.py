@@ -58,7 +58,7 @@ def test_threats_escalate_to_security_hide_and_do_not_engage() -> None:
     assert ("hide_comment", None) in kinds
     assert ("do_not_engage", None) in kinds
     hide = next(a for a in report.actions if a.kind == "hide_comment")
-    assert hide.rule_ids == ("escalation.threat",)
+    assert set(hide.rule_ids) == {"escalation.threat", "escalation.threat-signs"}
 
 
 @pytest.mark.parametrize(

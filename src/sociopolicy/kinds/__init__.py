@@ -40,6 +40,7 @@ from .punctuation import PunctuationRule
 from .readability import ReadabilityRule
 from .requires import RequiresRule
 from .shouting import ShoutingRule
+from .signals import SignalsRule
 from .substitution import SubstitutionRule
 from .terms import TermsRule
 
@@ -70,6 +71,7 @@ __all__ = [
     "Rule",
     "RuleBase",
     "ShoutingRule",
+    "SignalsRule",
     "SubstitutionRule",
     "TermsRule",
     "When",
@@ -94,6 +96,7 @@ KINDS: dict[str, type[RuleBase]] = {
     "requires": RequiresRule,
     "length": LengthRule,
     "echo": EchoRule,
+    "signals": SignalsRule,
 }
 
 AnyRule = (
@@ -112,6 +115,7 @@ AnyRule = (
     | RequiresRule
     | LengthRule
     | EchoRule
+    | SignalsRule
 )
 Rule = Annotated[AnyRule, Field(discriminator="kind")]
 

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet, longest_first
-from ..text import sentences, trimmed
+from ..text import trimmed
+from ._scoring import Scope, hits_by_span
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["LexiconRule"]
@@ -36,9 +37,7 @@ class LexiconRule(RuleBase):
         min_length=1, description="Phrase -> weight; weights of phrases found are added."
     )
     threshold: float = Field(gt=0, description="Score at which a sentence (or text) is reported.")
-    scope: Literal["sentence", "draft"] = Field(
-        default="sentence", description="Score each sentence, or the whole text."
-    )
+    scope: Scope = Field(default="sentence", description="Score each sentence, or the whole text.")
     inflect: StrictBool = Field(default=True, description="Also match regular inflections.")
 
     def matcher(self) -> _LexiconMatcher:
@@ -60,21 +59,10 @@ class _LexiconMatcher:
         found = text.hits(self.phrases)
         if not found:
             return
-        hits = longest_first(found)
         body = text.text
-        spans = [(0, len(body))] if self.scope == "draft" else sentences(body)
-        # Hits and sentences are both in text order: walk them together.
-        next_hit = 0
-        for start, end in spans:
-            while next_hit < len(hits) and hits[next_hit].start < start:
-                next_hit += 1
-            inside = []
-            while next_hit < len(hits) and hits[next_hit].start < end:
-                if hits[next_hit].end <= end:  # wholly in this sentence
-                    inside.append(hits[next_hit])
-                next_hit += 1
+        for start, end, inside in hits_by_span(body, longest_first(found), self.scope):
             score = sum(self.weights[h.entry.index] for h in inside)
-            if inside and score >= self.threshold:
+            if score >= self.threshold:
                 start, end = trimmed(body, start, end)
                 phrases = [h.entry.phrase for h in inside]
                 yield Finding(start, end, values={"score": round(score, 2), "phrases": phrases})
