@@ -107,7 +107,13 @@ def test_a_phrase_in_two_signals_is_a_load_error(write_ruleset: WriteRuleset) ->
 
 
 SIGNALS_RULESET = Path(__file__).parent / "fixtures" / "signals.yaml"
-SIGNAL_OF = {"smash": "act", "wreck": "act", "hammer": "tool", "ranger": "person", "mayor": "person"}
+SIGNAL_OF = {
+    "smash": "act",
+    "wreck": "act",
+    "hammer": "tool",
+    "ranger": "person",
+    "mayor": "person",
+}
 SIGNAL_OF |= {"lol": "joke"}
 WEIGHTS = {"act": 2.0, "tool": 2.0, "person": 3.0, "joke": -3.0}
 
