@@ -15,7 +15,9 @@ it (the first figures are in the files' headers):
   that sound alarming, and fresh dangerous phrasings);
 * ``comments-f.yaml`` to ``comments-i.yaml``: 150, then 200 each, written
   blind, one after another, each measured once as a held-out set before the
-  rules were changed for it; the signals rules were built on f to i.
+  rules were changed for it; the signals rules were built on f to i;
+* ``comments-j.yaml``: 200 written blind after all that, measured once and
+  not used to change the rules (each miss is marked).
 
 Each is labelled with the types a careful moderator would give. The rules
 were widened or narrowed by class of wording after each measurement. An item
