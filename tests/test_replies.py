@@ -460,3 +460,29 @@ def test_a_different_date_or_street_is_not_a_repeat() -> None:
     reply = "Thanks. The hall at 9 Kurrajong Road opens on 15 February 1961."
     report = check_draft(reply, kind="reply", in_reply_to=comment)
     assert not report.for_rule("privacy.reply-repeats-details")
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        # Each is flagged only by a signals rule; the reply still needs a private channel.
+        "Tell my case worker not to bother calling back, I won't be around to answer",
+        "Bins on our street have been missed three weeks running.",
+        "Could you please update the postal address on my rates account?",
+    ],
+)
+def test_a_reply_to_a_comment_flagged_by_signs_needs_a_private_channel(comment: str) -> None:
+    flagged = {v.rule_id for v in triage(comment).violations}
+    assert flagged & {
+        "escalation.self-harm-signs",
+        "escalation.complaint-signs",
+        "escalation.service-request-signs",
+    }
+    bare = check_draft("Thanks for letting us know.", kind="reply", in_reply_to=comment)
+    assert bare.for_rule("escalation.reply-offline")
+    helped = check_draft(
+        "Thanks for letting us know. Please send us a private message so we can help.",
+        kind="reply",
+        in_reply_to=comment,
+    )
+    assert not helped.for_rule("escalation.reply-offline")
