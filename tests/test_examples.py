@@ -58,3 +58,14 @@ def test_runner_reports_a_rule_that_misses_its_marked_span(write_ruleset) -> Non
         "fired on 'Perhaps' but the example marks 'Perhaps we'"
     )
     assert cases["wrong-span::tone.hedging::pass-1"] == "fired on 'perhaps' but should not have"
+
+
+def test_every_bundled_rule_is_documented_and_has_near_misses() -> None:
+    # Two fail and two pass examples each (the pass ones catch false positives),
+    # a rationale in plain words and a message that says what to do.
+    for name in bundled_rulesets():
+        for rule in load_ruleset(name).rules:
+            assert len(rule.examples.fail) >= 2, f"{name}: {rule.id} has one fail example"
+            assert len(rule.examples.pass_) >= 2, f"{name}: {rule.id} has one pass example"
+            assert rule.rationale, f"{name}: {rule.id} has no rationale"
+            assert len(rule.rationale.split()) >= 8, f"{name}: {rule.id} rationale is too short"

@@ -50,7 +50,7 @@ def test_a_failing_rule_is_reported_and_the_others_still_run(
     clear_cache()  # compile the ruleset again, with the broken matchers
     try:
         # The text has a word of each pattern rule's prefilter, so each one runs.
-        text = "Vote today, grow up, official notice, your address: that is a stupid idea."
+        text = "Vote today, grow up, official notice, your address: that is not a stupid idea."
         report = check_draft(text)
     finally:
         clear_cache()  # later tests get the working matchers
