@@ -49,6 +49,7 @@ from .models import (
     Target,
     Violation,
 )
+from .periods import periods_in, with_periods
 from .phrases import Hit, PhraseIndex, PhraseSet
 from .templates import Template
 from .text import LineIndex
@@ -206,6 +207,10 @@ class CompiledRuleset:
         self._facts = frozenset(
             fact for item in self.rules if item.when is not None for fact in item.when.facts
         )
+        #: Date windows in vars that decide a fact some rule reads (see periods.py).
+        self._periods = {
+            name: period for name, period in periods_in(self.vars).items() if name in self._facts
+        }
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
         self._prevents = any(item.rule.prevents for item in self.rules)
         # Reports are immutable, so every text with nothing to report shares one.
@@ -286,6 +291,8 @@ class CompiledRuleset:
         the ids of the comment rules that fired on it.
         """
         fired: list[_Fired] = []
+        if self._periods:
+            context = with_periods(context, self._periods)
         steps = self._plan(target_kind, platform, context)
         if only is not None:
             steps = tuple(step for step in steps if step.item.rule.id == only)

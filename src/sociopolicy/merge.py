@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Issue, RulesetResolutionError, SourceLocation
+from .periods import is_period, parse_period
 from .ruleset import RulesetHeader, Source
 from .yamlsource import YamlDocument, YamlPath
 
@@ -140,7 +141,13 @@ def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath
 
 
 def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
+    issues: list[Issue] = []
     for name, value in header.vars.items():
+        if is_period(value):
+            try:
+                parse_period(value)
+            except ValueError as exc:
+                issues.append(issue(doc, ("vars", name), str(exc), field=f"vars.{name}"))
         replaced: frozenset[str] = frozenset()
         if name in layer.var_origins:
             previous, earlier = layer.var_origins[name]
@@ -148,7 +155,6 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
         layer.vars[name] = value
         layer.var_origins[name] = (doc.path, replaced)
     layer.sources.update(header.sources)
-    issues: list[Issue] = []
     inherited = list(layer.rules)
     where: YamlPath
     for number, rule_id in enumerate(header.disable):

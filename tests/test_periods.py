@@ -1,0 +1,95 @@
+"""Date windows in vars that switch rules on: the caretaker period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sociopolicy import RulesetError, UsageError, bundled_rulesets, check_draft, load_ruleset
+from sociopolicy.periods import with_periods
+
+from .conftest import WriteRuleset
+
+PROMOTION = "Thanks to the Minister's record investment, 40 new schools are open!"
+
+
+def _fork(write_ruleset: WriteRuleset, period: str) -> Path:
+    return write_ruleset(
+        "fork.yaml",
+        textwrap.dedent(
+            f"""\
+            name: fork
+            version: "1"
+            extends: [public-sector, caretaker]
+            vars:
+              caretaker_period: {period}
+            """
+        ),
+    )
+
+
+def _caretaker_rules(path: Path, **context: object) -> set[str]:
+    report = check_draft(PROMOTION, ruleset=path, context=context)  # type: ignore[arg-type]
+    return {v.rule_id for v in report.violations if v.rule_id.startswith("caretaker.")}
+
+
+def test_the_dates_in_vars_switch_the_overlay_on(write_ruleset: WriteRuleset) -> None:
+    path = _fork(write_ruleset, '{start: "2026-10-03", end: "2026-11-01"}')
+    inside = _caretaker_rules(path, date="2026-10-03")
+    assert inside == {"caretaker.promotion", "caretaker.ministers"}
+    assert _caretaker_rules(path, date="2026-11-01") == inside  # both days count
+    assert _caretaker_rules(path, date="2026-10-02") == set()
+    assert _caretaker_rules(path, date="2026-11-02T09:30:00+11:00") == set()
+
+
+def test_a_fact_given_in_context_wins_over_the_dates(write_ruleset: WriteRuleset) -> None:
+    path = _fork(write_ruleset, '{start: "2026-10-03", end: "2026-11-01"}')
+    assert _caretaker_rules(path, date="2026-10-10", caretaker_period=False) == set()
+    assert _caretaker_rules(path, date="2025-01-01", caretaker_period=True)
+
+
+def test_without_dates_only_the_context_fact_switches_it_on() -> None:
+    assert _caretaker_rules(Path(bundled_rulesets()["caretaker"])) == set()
+    assert _caretaker_rules(Path(bundled_rulesets()["caretaker"]), caretaker_period=True)
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ('{start: "2026-10-03"}', "a period needs both 'start' and 'end'; 'end' is missing"),
+        ('{start: "2026-10-03", end: "1 Nov"}', "'end' must be a date written YYYY-MM-DD"),
+        ('{start: "2026-11-03", end: "2026-11-01"}', "ends (2026-11-01) before it starts"),
+        ('{start: "2026-10-03", end: "2026-11-01", tz: x}', "only 'start' and 'end', not 'tz'"),
+    ],
+)
+def test_a_bad_period_is_a_located_load_error(
+    write_ruleset: WriteRuleset, period: str, message: str
+) -> None:
+    path = _fork(write_ruleset, period)
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}:5:")
+    assert "field 'vars.caretaker_period'" in text
+    assert message in text
+
+
+def test_a_bad_context_date_is_a_usage_error(write_ruleset: WriteRuleset) -> None:
+    path = _fork(write_ruleset, '{start: "2026-10-03", end: "2026-11-01"}')
+    with pytest.raises(UsageError, match=r"invalid context fact 'date': '3/10/2026'"):
+        check_draft(PROMOTION, ruleset=path, context={"date": "3/10/2026"})
+
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
+
+
+@given(days, days, days)
+def test_a_period_holds_exactly_on_its_days(a: dt.date, b: dt.date, day: dt.date) -> None:
+    start, end = min(a, b), max(a, b)
+    context = with_periods({"date": day.isoformat()}, {"caretaker_period": (start, end)})
+    assert context["caretaker_period"] is (start <= day <= end)
