@@ -18,6 +18,7 @@ from .api import check_draft
 from .errors import SociopolicyError, one_line
 from .loader import load_ruleset
 from .models import PLATFORMS, SEVERITIES, Report
+from .testrun import run_tests
 
 __all__ = ["main"]
 
@@ -73,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
     )
+    test = commands.add_parser(
+        "test",
+        help="run rulesets' examples and tests files",
+        description="Run every rule's examples, and the cases in the ruleset's tests file "
+        "(<ruleset>.tests.yaml beside it). With no RULESET, test every bundled ruleset.",
+    )
+    test.add_argument("rulesets", nargs="*", metavar="RULESET", help="bundled ruleset name or path")
     return parser
 
 
@@ -145,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        if args.command == "test":
+            return run_tests(args.rulesets, sys.stdout)
         return _check(args)
     except SociopolicyError as exc:
         sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
