@@ -18,6 +18,8 @@ it (the first figures are in the files' headers):
   rules were changed for it; the signals rules were built on f to i;
 * ``comments-j.yaml``: 200 written blind after all that, measured once and
   not used to change the rules (each miss is marked).
+* ``comments-k.yaml``: 205 probes from a reviewer who had read the signals
+  rules (everyday comments that use their words, and padded dangerous ones).
 
 Each is labelled with the types a careful moderator would give. The rules
 were widened or narrowed by class of wording after each measurement. An item

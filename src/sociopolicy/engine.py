@@ -365,7 +365,8 @@ class CompiledRuleset:
         )
         spec = ActionSpec(kind="review")
         reviewed = rule.model_copy(update={"action": spec, "also": ()})
-        return _Fired(violation, replace(item, rule=reviewed), dict)
+        # No suggested reply: its template's values come from a check that did not finish.
+        return _Fired(violation, replace(item, rule=reviewed, reply=None), dict)
 
     @staticmethod
     def _violation(
