@@ -35,12 +35,12 @@ from pydantic import Field, StrictBool, StrictStr, ValidationError, model_valida
 
 from ._common import StrictModel
 from .api import check_draft, triage
-from .diagnostics import describe_error, field_path, prune_errors
-from .errors import Issue, RulesetValidationError, SourceLocation
-from .merge import suggest
+from .diagnostics import field_path
+from .errors import RulesetValidationError
+from .merge import issue, suggest, validation_issues
 from .models import ActionKind, ContextValue, Decision, Media, Platform, Report
 from .ruleset import Ruleset
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import load_yaml
 
 __all__ = ["CaseFile", "CaseResult", "TestCase", "load_cases", "run_case", "tests_file_for"]
 
@@ -145,46 +145,22 @@ def load_cases(path: Path, ruleset: Ruleset) -> list[LoadedCase]:
     try:
         parsed = CaseFile.model_validate(doc.data)
     except ValidationError as exc:
-        issues = [
-            _issue(
-                doc,
-                error["loc"],
-                describe_error(error, known_fields=_FIELDS),
-                key=error["type"] == "extra_forbidden",
-            )
-            for error in prune_errors(exc.errors())
-        ]
-        raise RulesetValidationError(issues) from None
+        raise RulesetValidationError(validation_issues(doc, exc, _FIELDS)) from None
     known = sorted(rule.id for rule in ruleset.rules)
     issues = []
     for number, case in enumerate(parsed.cases):
         for field in ("rules", "not_rules"):
             for position, rule_id in enumerate(getattr(case.expect, field)):
                 if rule_id not in known:
-                    issues.append(
-                        _issue(
-                            doc,
-                            ("cases", number, "expect", field, position),
-                            f"'{rule_id}' is not a rule of {ruleset.ref}{suggest(rule_id, known)}",
-                        )
-                    )
+                    where = ("cases", number, "expect", field, position)
+                    message = f"'{rule_id}' is not a rule of {ruleset.ref}{suggest(rule_id, known)}"
+                    issues.append(issue(doc, where, message, field=field_path(where)))
     if issues:
         raise RulesetValidationError(issues)
     return [
         LoadedCase(case, doc.path, doc.locate(("cases", number))[0])
         for number, case in enumerate(parsed.cases)
     ]
-
-
-def _issue(
-    doc: YamlDocument,
-    loc: tuple[str | int, ...] | list[str | int],
-    message: str,
-    *,
-    key: bool = False,
-) -> Issue:
-    line, column = doc.locate(loc, key=key)
-    return Issue(SourceLocation(doc.path, line, column), message, field=field_path(loc))
 
 
 def run_case(loaded: LoadedCase, ruleset: Ruleset) -> CaseResult:

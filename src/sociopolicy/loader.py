@@ -36,7 +36,16 @@ from .kinds import (
     When,
     var_reference,
 )
-from .merge import Layer, RawRule, apply_own, is_list, issue, merge_parent, suggest
+from .merge import (
+    Layer,
+    RawRule,
+    apply_own,
+    is_list,
+    issue,
+    merge_parent,
+    suggest,
+    validation_issues,
+)
 from .ruleset import Ruleset, RulesetHeader, Source, cite
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
@@ -153,17 +162,7 @@ def _read_header(doc: YamlDocument) -> RulesetHeader:
     try:
         return RulesetHeader.model_validate(doc.data)
     except ValidationError as exc:
-        issues = [
-            issue(
-                doc,
-                error["loc"],
-                describe_error(error, known_fields=_KNOWN_FIELDS),
-                field=field_path(error["loc"]),
-                key=error["type"] == "extra_forbidden",
-            )
-            for error in prune_errors(exc.errors())
-        ]
-        raise RulesetValidationError(issues) from None
+        raise RulesetValidationError(validation_issues(doc, exc, _KNOWN_FIELDS)) from None
 
 
 def _kinds_with_field(loc: list[str | int]) -> list[str]:

@@ -27,6 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
+from .diagnostics import describe_error, field_path, prune_errors
 from .errors import Issue, RulesetResolutionError, SourceLocation
 from .periods import is_period, parse_period
 from .ruleset import RulesetHeader, Source
@@ -86,6 +89,22 @@ class Layer:
 def issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
     line, column = doc.locate(loc, key=bool(about.pop("key", False)))
     return Issue(SourceLocation(doc.path, line, column), message, **about)
+
+
+def validation_issues(
+    doc: YamlDocument, exc: ValidationError, known_fields: Sequence[str] = ()
+) -> list[Issue]:
+    """One located issue per Pydantic error of a model read from ``doc``."""
+    return [
+        issue(
+            doc,
+            error["loc"],
+            describe_error(error, known_fields=known_fields),
+            field=field_path(error["loc"]),
+            key=error["type"] == "extra_forbidden",
+        )
+        for error in prune_errors(exc.errors())
+    ]
 
 
 def suggest(name: str, choices: Sequence[str]) -> str:
