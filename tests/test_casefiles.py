@@ -156,3 +156,25 @@ def test_a_bad_tests_file_is_a_located_error(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert message in err
+
+
+def test_case_dates_are_checked_when_the_file_loads(
+    write_ruleset: WriteRuleset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _fork_with_cases(
+        write_ruleset,
+        """\
+        cases:
+          - name: unquoted is fine
+            text: hello
+            context: {date: 2026-08-20}
+            expect: {clean: true}
+          - name: not a date
+            text: hello
+            context: {date: "20 Aug 2026"}
+            expect: {clean: true}
+        """,
+    )
+    assert main(["test", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "fork.tests.yaml:8:14: field 'cases[1].context': '20 Aug 2026' is not a date" in err

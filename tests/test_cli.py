@@ -119,3 +119,36 @@ def test_stdin_is_read_as_utf8_whatever_the_locale() -> None:
     )
     assert ok.returncode == 1
     assert ok.stdout.startswith(b"<stdin>:1:6: error tone.insult")
+
+
+def test_context_and_date_switch_rules_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "post.txt"
+    draft.write_text("Thanks to the Minister's record investment, 40 new schools are open!")
+    assert main(["check", "--ruleset", "caretaker", str(draft)]) == 0
+    assert main(["check", "--ruleset", "caretaker", "-c", "caretaker_period=true", str(draft)]) == 1
+    assert "error caretaker.promotion" in capsys.readouterr().out
+    fork = tmp_path / "fork.yaml"
+    fork.write_text(
+        'name: fork\nversion: "1"\nextends: [public-sector, caretaker]\n'
+        'vars:\n  caretaker_period: {start: "2026-08-14", end: "2026-09-12"}\n'
+    )
+    assert main(["check", "--ruleset", str(fork), "--date", "2026-08-20", str(draft)]) == 1
+    assert main(["check", "--ruleset", str(fork), "--date", "2026-10-01", str(draft)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-c", "caretaker_period"], "--context takes FACT=VALUE, not 'caretaker_period'"),
+        (["--date", "20/08/2026"], "invalid context fact 'date': '20/08/2026' is not a date"),
+    ],
+)
+def test_bad_context_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    draft = tmp_path / "post.txt"
+    draft.write_text("Hello")
+    assert main(["check", "--ruleset", "caretaker", *args, str(draft)]) == 2
+    assert message in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sociopolicy import bundled_rulesets, load_ruleset
@@ -69,3 +71,14 @@ def test_every_bundled_rule_is_documented_and_has_near_misses() -> None:
             assert len(rule.examples.pass_) >= 2, f"{name}: {rule.id} has one pass example"
             assert rule.rationale, f"{name}: {rule.id} has no rationale"
             assert len(rule.rationale.split()) >= 8, f"{name}: {rule.id} rationale is too short"
+
+
+def test_every_cited_source_says_where_to_find_it() -> None:
+    # A web address, or a title that names the section or pages, or a note.
+    section = re.compile(r"\bpp?\.\s*\d|\bs\d+|\bsection\b", re.IGNORECASE)
+    for name in bundled_rulesets():
+        ruleset = load_ruleset(name)
+        for key in {key for rule in ruleset.rules for key in rule.source}:
+            source = ruleset.sources[key]
+            where = source.url or section.search(source.title) or source.note
+            assert where, f"{name}: source {key} has no URL, section or note"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sociopolicy import RulesetError, UsageError, bundled_rulesets, check_draft, load_ruleset
-from sociopolicy.periods import with_periods
+from sociopolicy.periods import Period, with_periods
 
 from .conftest import WriteRuleset
 
@@ -64,7 +64,9 @@ def test_without_dates_only_the_context_fact_switches_it_on() -> None:
         ('{start: "2026-10-03"}', "a period needs both 'start' and 'end'; 'end' is missing"),
         ('{start: "2026-10-03", end: "1 Nov"}', "'end' must be a date written YYYY-MM-DD"),
         ('{start: "2026-11-03", end: "2026-11-01"}', "ends (2026-11-01) before it starts"),
-        ('{start: "2026-10-03", end: "2026-11-01", tz: x}', "only 'start' and 'end', not 'tz'"),
+        ('{start: "2026-10-03", end: "2026-11-01", tz: x}', "only 'start', 'end' and 'timezone'"),
+        ('{start: "2026-10-03", end: "2026-11-01", timezone: Mars/Base}', "a time zone name"),
+        ('{start: "20261003", end: "2026-11-01"}', "'start' must be a date written YYYY-MM-DD"),
     ],
 )
 def test_a_bad_period_is_a_located_load_error(
@@ -91,5 +93,30 @@ days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
 @given(days, days, days)
 def test_a_period_holds_exactly_on_its_days(a: dt.date, b: dt.date, day: dt.date) -> None:
     start, end = min(a, b), max(a, b)
-    context = with_periods({"date": day.isoformat()}, {"caretaker_period": (start, end)})
+    context = with_periods({"date": day.isoformat()}, {"caretaker_period": Period(start, end)})
     assert context["caretaker_period"] is (start <= day <= end)
+
+
+def test_a_date_time_counts_in_the_periods_time_zone(write_ruleset: WriteRuleset) -> None:
+    sydney = '{start: "2026-10-03", end: "2026-11-01", timezone: Australia/Sydney}'
+    path = _fork(write_ruleset, sydney)
+    # 23:30 UTC on 2 October is 10:30 on 3 October in Sydney: inside.
+    assert _caretaker_rules(path, date="2026-10-02T23:30:00Z")
+    assert _caretaker_rules(path, date="2026-10-02 23:30:00+00:00")
+    assert not _caretaker_rules(path, date="2026-10-02T12:00:00+00:00")
+    # Without a zone the day is the one written.
+    plain = _fork(write_ruleset, '{start: "2026-10-03", end: "2026-11-01"}')
+    assert not _caretaker_rules(plain, date="2026-10-02T23:30:00Z")
+
+
+@pytest.mark.parametrize("day", ["20261010", "2026-W41-1", "10/10/2026"])
+def test_only_iso_dates_are_accepted(write_ruleset: WriteRuleset, day: str) -> None:
+    path = _fork(write_ruleset, '{start: "2026-10-03", end: "2026-11-01"}')
+    with pytest.raises(UsageError, match="invalid context fact 'date'"):
+        check_draft(PROMOTION, ruleset=path, context={"date": day})
+
+
+def test_a_true_var_switches_a_fact_on(write_ruleset: WriteRuleset) -> None:
+    path = _fork(write_ruleset, "true")
+    assert _caretaker_rules(path)
+    assert _caretaker_rules(path, caretaker_period=False) == set()

@@ -65,6 +65,8 @@ LOCAL_RULES = {
     rule.id
     for rule in load_ruleset().rules
     if rule.kind in ("terms", "substitution", "pattern", "punctuation", "links")
+    # Reports only the first use of an abbreviation: text before it matters.
+    and rule.id != "readability.acronym"
 }
 
 

@@ -27,18 +27,28 @@ removed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ._common import StrictModel
 from .api import check_draft, triage
 from .diagnostics import field_path
-from .errors import RulesetValidationError
+from .errors import RulesetValidationError, UsageError
 from .merge import issue, suggest, validation_issues
 from .models import ActionKind, ContextValue, Decision, Media, Platform, Report
+from .periods import context_day
 from .ruleset import Ruleset
 from .yamlsource import load_yaml
 
@@ -46,6 +56,16 @@ __all__ = ["CaseFile", "CaseResult", "TestCase", "load_cases", "run_case", "test
 
 #: The suffix of a ruleset's tests file: ``springfield.yaml`` -> ``springfield.tests.yaml``.
 TESTS_SUFFIX = ".tests.yaml"
+
+
+def _dates_as_text(value: Any) -> Any:
+    """An unquoted YAML date (``date: 2026-08-20``) means the same as a quoted one."""
+    if isinstance(value, dict):
+        return {
+            k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
+            for k, v in value.items()
+        }
+    return value
 
 
 class ExpectedAction(StrictModel):
@@ -86,7 +106,9 @@ class TestCase(StrictModel):
     kind: Literal["post", "reply", "comment"] = "post"
     platform: Platform | None = None
     in_reply_to: StrictStr | None = None
-    context: dict[StrictStr, ContextValue] = Field(default_factory=dict)
+    context: Annotated[dict[StrictStr, ContextValue], BeforeValidator(_dates_as_text)] = Field(
+        default_factory=dict
+    )
     media: tuple[Media, ...] = ()
     expect: Expect
     todo: StrictStr | None = Field(default=None, description="Why this is a known miss.")
@@ -96,6 +118,16 @@ class TestCase(StrictModel):
         if self.in_reply_to is not None and self.kind != "reply":
             raise ValueError("'in_reply_to' needs 'kind: reply'")
         return self
+
+    @field_validator("context")
+    @classmethod
+    def _valid_date(cls, value: dict[str, ContextValue]) -> dict[str, ContextValue]:
+        if "date" in value:
+            try:
+                context_day(value)
+            except UsageError as exc:
+                raise ValueError(str(exc).removeprefix("invalid context fact 'date': ")) from None
+        return value
 
 
 class CaseFile(StrictModel):
@@ -200,7 +232,9 @@ def _compare(expect: Expect, report: Report) -> list[str]:
     if expect.clean and fired:
         problems.append(f"expected nothing to fire; fired: {shown}")
     if expect.decision is not None and report.decision != expect.decision:
-        problems.append(f"decision is {report.decision}, expected {expect.decision}")
+        problems.append(
+            f"decision is {report.decision}, expected {expect.decision}; fired: {shown}"
+        )
     for wanted in expect.actions:
         given = wanted.model_dump(exclude_none=True)
         if not any(all(getattr(a, k) == v for k, v in given.items()) for a in report.actions):

@@ -15,9 +15,10 @@ from typing import TextIO
 
 from ._version import __version__
 from .api import check_draft
-from .errors import SociopolicyError, one_line
+from .errors import SociopolicyError, UsageError, one_line
 from .loader import load_ruleset
-from .models import PLATFORMS, SEVERITIES, Report
+from .models import PLATFORMS, SEVERITIES, ContextValue, Report
+from .periods import context_day
 from .testrun import run_tests
 
 __all__ = ["main"]
@@ -60,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--in-reply-to", metavar="FILE", help="file holding the comment that a reply answers"
+    )
+    check.add_argument(
+        "--context",
+        "-c",
+        action="append",
+        default=[],
+        metavar="FACT=VALUE",
+        help="a fact for rules' 'when' conditions, e.g. caretaker_period=true (repeatable)",
+    )
+    check.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day the drafts will be published (for periods such as caretaker_period)",
     )
     check.add_argument(
         "--format",
@@ -118,14 +132,48 @@ def _write_text(results: Sequence[tuple[str, Report]], out: TextIO) -> None:
         out.write(summary + (f"; actions: {actions}" if actions else "") + "\n")
 
 
+def _context(pairs: Sequence[str], date: str | None) -> dict[str, ContextValue]:
+    """``--context FACT=VALUE`` and ``--date`` as context facts."""
+    context: dict[str, ContextValue] = {}
+    for pair in pairs:
+        name, equals, raw = pair.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"--context takes FACT=VALUE, not {pair!r}")
+        context[name.strip()] = _fact_value(raw.strip())
+    if date is not None:
+        context["date"] = date
+    if "date" in context:
+        context_day(context)  # a bad date is a usage error even if no period reads it
+    return context
+
+
+def _fact_value(raw: str) -> ContextValue:
+    """``true``/``false``, ``null``, a number, or else the text itself."""
+    words: dict[str, ContextValue] = {"true": True, "false": False, "null": None}
+    if raw.lower() in words:
+        return words[raw.lower()]
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
+
+
 def _check(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
     comment = _read(args.in_reply_to) if args.in_reply_to else None
+    context = _context(args.context, args.date)
     results = []
     for path in args.paths:
         text = _read(path)
         report = check_draft(
-            text, ruleset=ruleset, platform=args.platform, kind=args.kind, in_reply_to=comment
+            text,
+            ruleset=ruleset,
+            platform=args.platform,
+            kind=args.kind,
+            in_reply_to=comment,
+            context=context,
         )
         results.append((path, report))
     if args.format == "json":

@@ -211,6 +211,12 @@ class CompiledRuleset:
         self._periods = {
             name: period for name, period in periods_in(self.vars).items() if name in self._facts
         }
+        #: Vars set to true or false that give a fact some rule reads its default.
+        self._defaults = {
+            name: value
+            for name, value in self.vars.items()
+            if isinstance(value, bool) and name in self._facts
+        }
         self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
         self._prevents = any(item.rule.prevents for item in self.rules)
         # Reports are immutable, so every text with nothing to report shares one.
@@ -291,8 +297,8 @@ class CompiledRuleset:
         the ids of the comment rules that fired on it.
         """
         fired: list[_Fired] = []
-        if self._periods:
-            context = with_periods(context, self._periods)
+        if self._periods or self._defaults:
+            context = with_periods(context, self._periods, self._defaults)
         steps = self._plan(target_kind, platform, context)
         if only is not None:
             steps = tuple(step for step in steps if step.item.rule.id == only)

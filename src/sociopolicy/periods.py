@@ -1,25 +1,44 @@
 """Date windows in ``vars`` that switch context facts on (a caretaker period).
 
 A var whose value is a mapping with ``start`` and ``end`` dates (``YYYY-MM-DD``,
-both days included) names a period. A rule's ``when`` that asks for a fact of
+both days included, optionally with a ``timezone`` such as
+``Australia/Sydney``) names a period. A rule's ``when`` that asks for a fact of
 the same name then holds on the days inside it, unless the caller gives the
 fact in ``context`` (which always wins). The day checked is the context fact
-``date`` (``YYYY-MM-DD``, or a date-time whose date part is used), or today's
-date where the checking runs.
+``date``: a date, or a date-time whose day is taken in the period's time zone
+(as written, if the period has none); without it, today in the period's time
+zone (or on the machine's clock).
+
+A var whose value is ``true`` or ``false`` gives a fact of the same name a
+default (``caretaker_period: true`` switches the caretaker rules on until the
+var is changed); again the caller's context wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UsageError
 from .models import ContextValue
 
 __all__ = ["Period", "context_day", "is_period", "parse_period", "periods_in", "with_periods"]
 
-Period = tuple[dt.date, dt.date]
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+class Period(NamedTuple):
+    """The first and last day of a period, and the time zone its days are in."""
+
+    start: dt.date
+    end: dt.date
+    zone: ZoneInfo | None = None
 
 
 def is_period(value: Any) -> bool:
@@ -27,29 +46,42 @@ def is_period(value: Any) -> bool:
     return isinstance(value, Mapping) and ("start" in value or "end" in value)
 
 
+def _day(raw: Any, key: str) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, str) and _DATE.fullmatch(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ValueError(f"'{key}' must be a date written YYYY-MM-DD, not {raw!r}")
+
+
 def parse_period(value: Mapping[str, Any]) -> Period:
-    """The (start, end) of a period var; ``ValueError`` says what is wrong with it."""
-    extra = sorted(set(value) - {"start", "end"})
+    """The period a var describes; ``ValueError`` says what is wrong with it."""
+    extra = sorted(set(value) - {"start", "end", "timezone"})
     if extra:
-        raise ValueError(f"a period has only 'start' and 'end', not {', '.join(map(repr, extra))}")
-    days = []
+        raise ValueError(
+            f"a period has only 'start', 'end' and 'timezone', not {', '.join(map(repr, extra))}"
+        )
     for key in ("start", "end"):
         if key not in value:
             raise ValueError(f"a period needs both 'start' and 'end'; '{key}' is missing")
-        raw = value[key]
-        day = raw if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else None
-        if day is None and isinstance(raw, str):
-            try:
-                day = dt.date.fromisoformat(raw)
-            except ValueError:
-                day = None
-        if day is None:
-            raise ValueError(f"'{key}' must be a date written YYYY-MM-DD, not {raw!r}")
-        days.append(day)
-    start, end = days
+    start, end = _day(value["start"], "start"), _day(value["end"], "end")
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    return start, end
+    zone = None
+    if "timezone" in value:
+        name = value["timezone"]
+        try:
+            zone = ZoneInfo(name) if isinstance(name, str) and name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            raise ValueError(
+                f"'timezone' must be a time zone name such as 'Australia/Sydney', not {name!r}"
+            )
+    return Period(start, end, zone)
 
 
 def periods_in(variables: Mapping[str, Any]) -> dict[str, Period]:
@@ -57,34 +89,46 @@ def periods_in(variables: Mapping[str, Any]) -> dict[str, Period]:
     return {name: parse_period(value) for name, value in variables.items() if is_period(value)}
 
 
-def context_day(context: Mapping[str, ContextValue]) -> dt.date:
-    """The day a check is about: context ``date``, or today."""
+def context_day(context: Mapping[str, ContextValue], zone: ZoneInfo | None = None) -> dt.date:
+    """The day a check is about: context ``date``, or today (in ``zone`` if given)."""
     raw = context.get("date")
     if raw is None:
-        return dt.date.today()
+        return dt.datetime.now(zone).date()
     if isinstance(raw, str):
-        try:
-            return (
-                dt.datetime.fromisoformat(raw).date() if "T" in raw else dt.date.fromisoformat(raw)
-            )
-        except ValueError:
-            pass
+        if _DATE.fullmatch(raw):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        elif _DATE_TIME.fullmatch(raw):
+            try:
+                moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            except ValueError:
+                pass
+            else:
+                if zone is not None and moment.tzinfo is not None:
+                    moment = moment.astimezone(zone)
+                return moment.date()
     raise UsageError(
         f"invalid context fact 'date': {raw!r} is not a date written YYYY-MM-DD "
-        "(or an ISO 8601 date-time)"
+        "or a date-time such as 2026-10-10T09:00:00+11:00"
     )
 
 
 def with_periods(
-    context: Mapping[str, ContextValue], periods: Mapping[str, Period]
+    context: Mapping[str, ContextValue],
+    periods: Mapping[str, Period],
+    defaults: Mapping[str, bool] | None = None,
 ) -> Mapping[str, ContextValue]:
-    """The context with each period's fact added, where the caller did not give it."""
+    """The context with each period's fact (and each default) added where not given."""
     missing = [name for name in periods if name not in context]
-    if not missing:
+    unset = [name for name in (defaults or {}) if name not in context and name not in periods]
+    if not missing and not unset:
         return context
-    day = context_day(context)
     added = dict(context)
     for name in missing:
-        start, end = periods[name]
-        added[name] = start <= day <= end
+        period = periods[name]
+        added[name] = period.start <= context_day(context, period.zone) <= period.end
+    for name in unset:
+        added[name] = (defaults or {})[name]
     return added
