@@ -52,10 +52,13 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     draft = tmp_path / "post.txt"
     draft.write_text("Vote Greens", encoding="utf-8")
     assert main(["check", str(draft), "--format", "json", "--platform", "x"]) == 1
-    (item,) = json.loads(capsys.readouterr().out)
+    payload = json.loads(capsys.readouterr().out)
+    (item,) = payload["drafts"]
     assert item["path"] == str(draft)
     assert item["report"]["decision"] == "revise"
     assert item["report"]["violations"][0]["rule_id"] == "neutrality.voting-instruction"
+    (finding,) = payload["findings"]
+    assert (finding["path"], finding["line"], finding["column"]) == (str(draft), 1, 1)
 
 
 def test_reply_with_comment_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,8 +94,13 @@ def test_missing_file_and_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]
 def test_undecodable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     draft = tmp_path / "latin1.txt"
     draft.write_bytes(b"caf\xe9")
-    assert main(["check", str(draft)]) == 2
-    assert "not UTF-8 text (bad byte at offset 3)" in capsys.readouterr().err
+    good = tmp_path / "good.txt"
+    good.write_text("That is a stupid idea.", encoding="utf-8")
+    # Reported with its place, and the other files are still checked.
+    assert main(["check", str(draft), str(good)]) == 2
+    out = capsys.readouterr().out
+    assert f"{draft}:1:1: error input-error not UTF-8 text (bad byte at offset 3)" in out
+    assert f"{good}:1:11: error tone.insult" in out
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,7 +117,10 @@ def test_stdin_is_read_as_utf8_whatever_the_locale() -> None:
         env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "PATH": ""},
     )
     assert result.returncode == 2
-    assert result.stderr == b"sociopolicy: error: <stdin>: not UTF-8 text (bad byte at offset 3)\n"
+    assert result.returncode == 2
+    assert (
+        result.stdout == b"<stdin>:1:1: error input-error not UTF-8 text (bad byte at offset 3)\n"
+    )
     ok = subprocess.run(
         [sys.executable, "-m", "sociopolicy.cli", "check", "-"],
         input="Café stupid\n".encode(),

@@ -7,19 +7,24 @@ Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
 from __future__ import annotations
 
 import argparse
-import json
+import errno
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ._version import __version__
 from .api import check_draft
+from .contentfiles import ContentItem, FileProblem, read_content
+from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
 from .loader import load_ruleset
-from .models import PLATFORMS, SEVERITIES, ContextValue, Report
+from .models import PLATFORMS, SEVERITIES, ContextValue, Draft
+from .outputs import FORMATS, Result, write
 from .periods import context_day
+from .suppression import without
 from .testrun import run_tests
+from .text import LineIndex
 
 __all__ = ["main"]
 
@@ -45,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         help="check drafts in text files, or from standard input with '-'",
         description="Check each file as one draft ('-' reads standard input).",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="text file, or - for stdin")
+    check.add_argument(
+        "paths", nargs="+", metavar="PATH", help="file or folder of content, or - for stdin"
+    )
     check.add_argument(
         "--ruleset",
         "-r",
@@ -57,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         choices=("post", "reply"),
         default="post",
-        help="a new post, or a reply to a comment (default: post)",
+        help="a new post, or a reply to --in-reply-to (default: post)",
     )
     check.add_argument(
         "--in-reply-to", metavar="FILE", help="file holding the comment that a reply answers"
@@ -78,9 +85,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         "-f",
-        choices=("text", "json"),
+        choices=FORMATS,
         default="text",
-        help="text lines (default), or JSON with each report in full",
+        help="text lines (default), json, github (workflow commands), sarif (2.1.0) or junit",
+    )
+    check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
+    check.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, only files matching GLOB (repeatable)",
+    )
+    check.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB"
+    )
+    check.add_argument(
+        "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
     )
     check.add_argument(
         "--fail-on",
@@ -98,38 +119,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str) -> str:
-    """Read a draft as UTF-8, from a file or (for ``-``) standard input's bytes."""
+def _stdin_item(kind: str, comment: str | None) -> tuple[list[ContentItem], list[FileProblem]]:
+    """Standard input as one draft (UTF-8)."""
+    raw = sys.stdin.buffer.read()
     try:
-        raw = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = FileProblem("<stdin>", 1, 1, f"not UTF-8 text (bad byte at offset {exc.start})")
+        return [], [problem]
+    lines = LineIndex(text)
+    draft = Draft.model_validate({"text": text, "kind": kind, "in_reply_to": comment})
+    return [ContentItem("<stdin>", draft, 1, 1, lines.position, whole_file=True)], []
+
+
+def _read_comment(path: str) -> str:
+    """The comment a reply answers, from ``--in-reply-to FILE``."""
+    try:
+        raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SociopolicyError(f"{path}: cannot read the file: {exc.strerror}") from None
+        raise UsageError(f"{path}: cannot read the file: {exc.strerror}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SociopolicyError(
-            f"{_display(path)}: not UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
-
-
-def _display(path: str) -> str:
-    return "<stdin>" if path == STDIN else path
-
-
-def _write_text(results: Sequence[tuple[str, Report]], out: TextIO) -> None:
-    for path, report in results:
-        name = _display(path)
-        for v in report.violations:
-            where = f"{name}:{v.line}:{v.column}"
-            if v.target == "comment":
-                where += " (comment)"
-            out.write(f"{where}: {v.severity} {v.rule_id} {v.message}\n")
-        actions = ", ".join(
-            a.kind + (f" -> {a.to}" if a.to else "") + f" ({', '.join(a.rule_ids)})"
-            for a in report.actions
-        )
-        summary = f"{name}: decision {report.decision}"
-        out.write(summary + (f"; actions: {actions}" if actions else "") + "\n")
+        raise UsageError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def _context(pairs: Sequence[str], date: str | None) -> dict[str, ContextValue]:
@@ -162,30 +174,64 @@ def _fact_value(raw: str) -> ContextValue:
 
 def _check(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.ruleset)
-    comment = _read(args.in_reply_to) if args.in_reply_to else None
+    comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
     context = _context(args.context, args.date)
+    items: list[ContentItem] = []
+    problems: list[FileProblem] = []
+    for path, shown in _inputs(args):
+        if path is None:
+            found, trouble = _stdin_item(args.kind, comment)
+        else:
+            read = read_content(path, shown, csv_column=args.csv_column)
+            found, trouble = read.items, read.problems
+        items.extend(found)
+        problems.extend(trouble)
     results = []
-    for path in args.paths:
-        text = _read(path)
-        report = check_draft(
-            text,
-            ruleset=ruleset,
-            platform=args.platform,
-            kind=args.kind,
-            in_reply_to=comment,
-            context=context,
-        )
-        results.append((path, report))
-    if args.format == "json":
-        payload = [{"path": _display(p), "report": r.model_dump(mode="json")} for p, r in results]
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    else:
-        _write_text(results, sys.stdout)
+    for item in items:
+        draft = _with_defaults(item.draft, args, comment, context)
+        report = without(check_draft(draft, ruleset=ruleset), item.ignore)
+        results.append(Result(item, report))
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        colour = args.format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
+        write(args.format, out, results, problems, ruleset, colour=colour)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if problems:
+        return 2
     if args.fail_on == "never":
         return 0
     threshold = _RANK[args.fail_on]
-    failing = any(_RANK[v.severity] <= threshold for _, r in results for v in r.violations)
+    failing = any(_RANK[v.severity] <= threshold for r in results for v in r.report.violations)
     return 1 if failing else 0
+
+
+def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:
+    """The files to read (None for standard input), in order."""
+    inputs: list[tuple[Path | None, str]] = []
+    files = [p for p in args.paths if p != STDIN]
+    if STDIN in args.paths:
+        inputs.append((None, "<stdin>"))
+    for given in files:
+        if not Path(given).exists():
+            raise UsageError(f"{given}: cannot read the file: {os.strerror(errno.ENOENT)}")
+    inputs.extend(content_files(files, args.include, args.exclude))
+    return inputs
+
+
+def _with_defaults(
+    draft: Draft, args: argparse.Namespace, comment: str | None, context: dict[str, ContextValue]
+) -> Draft:
+    """The command line's platform, kind, comment and context, where the file gives none."""
+    changes: dict[str, object] = {}
+    if draft.platform is None and args.platform:
+        changes["platform"] = args.platform
+    if args.kind == "reply" and draft.kind == "post" and comment is not None:
+        changes.update(kind="reply", in_reply_to=comment)
+    if context:
+        changes["context"] = {**context, **draft.context}
+    return draft.model_copy(update=changes) if changes else draft
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,64 @@
+"""Which files ``sociopolicy check`` reads: given files, and content files in folders."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .contentfiles import SUFFIXES
+
+__all__ = ["SKIPPED_FOLDERS", "content_files"]
+
+#: Folders never searched: version control, environments, caches.
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+)
+#: Files in folders that are not content: rulesets' tests files and configuration.
+NOT_CONTENT = ("*.tests.yaml", "*.tests.yml", ".sociopolicy.yaml", ".pre-commit-*.yaml")
+
+
+def content_files(
+    paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Iterator[tuple[Path, str]]:
+    """(path, name to show) for each file to check, in a stable order.
+
+    A file named on the command line is always read (whatever its suffix) unless
+    it matches ``exclude``; a folder is searched recursively for content files
+    (``.txt``, ``.md``, ``.yaml``, ``.yml``, ``.json``, ``.csv``) that match
+    ``include`` (if given) and not ``exclude``. Globs match the path as shown,
+    with ``/`` between folders, or the file name alone.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(_walk(path), key=lambda p: p.as_posix())
+            for file in found:
+                shown = file.as_posix()
+                if _matches(shown, NOT_CONTENT) or _matches(shown, exclude):
+                    continue
+                if include and not _matches(shown, include):
+                    continue
+                if file.resolve() not in seen:
+                    seen.add(file.resolve())
+                    yield file, shown
+        elif not _matches(path.as_posix(), exclude):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path, given
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            if entry.name not in SKIPPED_FOLDERS:
+                yield from _walk(entry)
+        elif entry.suffix.lower() in SUFFIXES:
+            yield entry
+
+
+def _matches(shown: str, globs: Sequence[str]) -> bool:
+    name = shown.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(shown, g) or fnmatch.fnmatch(name, g) for g in globs)

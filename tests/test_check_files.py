@@ -1,0 +1,176 @@
+"""``sociopolicy check`` over folders of content files, in every output format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sociopolicy.cli import main
+from sociopolicy.contentfiles import prose, read_content
+
+FIXTURES = Path(__file__).parent / "fixtures" / "content"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["check", *args])
+    return code, capsys.readouterr().out
+
+
+def test_markdown_front_matter_and_masking_keep_file_positions() -> None:
+    read = read_content(FIXTURES / "post.md", "post.md")
+    (item,) = read.items
+    assert item.draft.platform == "x"
+    assert item.id == "pool-opening"
+    text = item.draft.text
+    # Code, link targets and comments are blanked at the same length; prose is kept.
+    assert "stupid_config" not in text
+    assert "example.org" not in text
+    assert "stupid code" not in text
+    assert "note for editors" not in text
+    assert "the timetable" in text
+    assert len(text) == len(item.source or "")
+    assert item.place(text.index("stupid rumour")) == (14, 11)
+
+
+def test_prose_blanks_without_moving_anything() -> None:
+    body = "Use `x` and [link](http://a.b) here.\n```\ncode\n```\nEnd <!-- c -->."
+    masked = prose(body)
+    assert len(masked) == len(body)
+    assert [i for i, c in enumerate(body) if c == "\n"] == [
+        i for i, c in enumerate(masked) if c == "\n"
+    ]
+    assert masked.startswith("Use     and [link]")
+    assert "code" not in masked
+
+
+def test_a_folder_is_checked_file_by_file_and_a_broken_file_does_not_stop_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = _run(capsys, str(FIXTURES))
+    assert code == 2  # broken.yaml could not be read
+    lines = out.splitlines()
+    root = FIXTURES.as_posix()
+    assert f"{root}/broken.yaml:2:1: error input-error invalid YAML" in lines[0]
+    assert any(
+        line.startswith(f"{root}/calendar.yaml:8:") and "voting-instruction" in line
+        for line in lines
+    )
+    assert any(line.startswith(f"{root}/export.csv:3:2: error tone.insult") for line in lines)
+    assert any(line.startswith(f"{root}/post.md:14:11: error tone.insult") for line in lines)
+    assert any(line.startswith(f"{root}/calendar.json:3:") for line in lines)
+    # ignore: in a calendar leaves those rules out for that post only.
+    assert f"{root}/calendar.yaml:11: decision ok" in lines
+
+
+def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(capsys, str(FIXTURES), "--include", "*.md", "--include", "*.txt")
+    assert code == 1
+    assert {line.split(":")[0].rsplit("/", 1)[-1] for line in out.splitlines()} == {
+        "post.md",
+        "note.txt",
+    }
+    code, out = _run(capsys, str(FIXTURES), "--exclude", "broken.yaml")
+    assert code == 1
+    assert "broken.yaml" not in out
+
+
+def test_every_format_is_stable_and_well_formed(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(FIXTURES), "--exclude", "broken.yaml"]
+    outputs = {}
+    for name in ("text", "json", "github", "sarif", "junit"):
+        first = _run(capsys, *args, "--format", name)
+        second = _run(capsys, *args, "--format", name)
+        assert first == second  # the same bytes every run
+        assert first[0] == 1
+        outputs[name] = first[1]
+    found = json.loads(outputs["json"])["findings"]
+    assert len(found) == 5
+    github = outputs["github"].splitlines()
+    assert github[0].startswith("::error file=")
+    assert ",line=" in github[0]
+    assert ",title=tone.insult::" in github[0]
+    assert any(line.startswith("::notice ") for line in github)  # a suggestion
+    suites = ET.fromstring(outputs["junit"])
+    assert suites.get("failures") == "4"  # suggestions do not fail a test case
+    cases = suites.findall("./testsuite/testcase")
+    assert len(cases) == 5
+    assert sum(1 for case in cases if case.find("failure") is not None) == 4
+
+
+def test_sarif_has_the_structure_code_scanning_needs(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = _run(capsys, str(FIXTURES), "--exclude", "broken.yaml", "--format", "sarif")
+    log = json.loads(out)
+    assert log["version"] == "2.1.0"
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "sociopolicy"
+    rules = driver["rules"]
+    assert [r["id"] for r in rules] == sorted(r["id"] for r in rules)
+    for rule in rules:
+        assert rule["shortDescription"]["text"]
+        assert rule["help"]["text"]
+    assert any("helpUri" in rule for rule in rules)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        region = location["physicalLocation"]["region"]
+        assert region["startLine"] >= 1
+        assert region["startColumn"] >= 1
+        assert not location["physicalLocation"]["artifactLocation"]["uri"].startswith("/") or (
+            FIXTURES.is_absolute()
+        )
+
+
+def test_output_file_and_the_real_command(tmp_path: Path) -> None:
+    target = tmp_path / "report.sarif"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sociopolicy.cli",
+            "check",
+            str(FIXTURES / "post.md"),
+            "--format",
+            "sarif",
+            "--output",
+            str(target),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert json.loads(target.read_text("utf-8"))["runs"][0]["results"]
+
+
+def test_csv_needs_a_message_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("When,Words\n2026-08-20,That is stupid\n", encoding="utf-8")
+    code, out = _run(capsys, str(export))
+    assert code == 2
+    assert "no message column (looked for: message, text" in out
+    code, out = _run(capsys, str(export), "--csv-column", "Words")
+    assert code == 1
+    assert f"{export}:2:2: error tone.insult" in out
+
+
+def test_a_bad_post_is_reported_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calendar = tmp_path / "cal.yaml"
+    calendar.write_text(
+        '- text: fine\n- text: wrong platform\n  platform: myspace\n- text: x\n  scheduled: "20/08"\n',
+        encoding="utf-8",
+    )
+    code, out = _run(capsys, str(calendar))
+    assert code == 2
+    assert f"{calendar}:2:9: error input-error field 'platform'" in out
+    assert f"{calendar}:4:9: error input-error bad date" in out
+    assert f"{calendar}:1: decision ok" in out
