@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._version import __version__
 from .api import check_draft
+from .config import FileSettings, config_for, default_ruleset, settings_for
 from .contentfiles import ContentItem, FileProblem, read_content
 from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
@@ -22,6 +23,7 @@ from .loader import load_ruleset
 from .models import PLATFORMS, SEVERITIES, ContextValue, Draft
 from .outputs import FORMATS, Result, write
 from .periods import context_day
+from .ruleset import Ruleset
 from .suppression import without
 from .testrun import run_tests
 from .text import LineIndex
@@ -57,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         "--ruleset",
         "-r",
         default=None,
-        help="bundled ruleset name or path (default: public-sector)",
+        help="bundled ruleset name or path (default: the configuration's, or public-sector)",
     )
     check.add_argument("--platform", "-p", choices=PLATFORMS, help="where the draft will appear")
     check.add_argument(
@@ -86,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         choices=FORMATS,
-        default="text",
+        default=None,
         help="text lines (default), json, github (workflow commands), sarif (2.1.0) or junit",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
@@ -106,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
-        default="error",
+        default=None,
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     test = commands.add_parser(
@@ -173,36 +175,52 @@ def _fact_value(raw: str) -> ContextValue:
 
 
 def _check(args: argparse.Namespace) -> int:
-    ruleset = load_ruleset(args.ruleset)
+    # The configuration found from the working folder gives the run's defaults;
+    # each file's own (found from its folder) gives its ruleset and overrides.
+    here = config_for(Path.cwd())
+    project = here[0] if here else None
+    output_format = args.format or (project.format if project else None) or "text"
+    fail_on = args.fail_on or (project.fail_on if project else None) or "error"
+    if project is not None:
+        args.include = [*args.include, *project.include]
+        args.exclude = [*args.exclude, *project.exclude]
+    rulesets: dict[str | None, Ruleset] = {}
+
+    def ruleset_named(name: str | None) -> Ruleset:
+        if name not in rulesets:
+            rulesets[name] = load_ruleset(name)
+        return rulesets[name]
+
     comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
     context = _context(args.context, args.date)
-    items: list[ContentItem] = []
+    results = []
     problems: list[FileProblem] = []
     for path, shown in _inputs(args):
+        settings = settings_for(path) if path is not None else FileSettings()
         if path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:
             read = read_content(path, shown, csv_column=args.csv_column)
             found, trouble = read.items, read.problems
-        items.extend(found)
         problems.extend(trouble)
-    results = []
-    for item in items:
-        draft = _with_defaults(item.draft, args, comment, context)
-        report = without(check_draft(draft, ruleset=ruleset), item.ignore)
-        results.append(Result(item, report))
+        ruleset = ruleset_named(args.ruleset or settings.ruleset)
+        for item in found:
+            draft = _with_defaults(item.draft, args, comment, context, settings.platform)
+            report = without(check_draft(draft, ruleset=ruleset), (*settings.disable, *item.ignore))
+            results.append(Result(item, report))
+    main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
-        colour = args.format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-        write(args.format, out, results, problems, ruleset, colour=colour)
+        colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
+        write(output_format, out, results, problems, main_ruleset, colour=colour)
     finally:
         if out is not sys.stdout:
             out.close()
     if problems:
         return 2
-    if args.fail_on == "never":
+    if fail_on == "never":
         return 0
-    threshold = _RANK[args.fail_on]
+    threshold = _RANK[fail_on]
     failing = any(_RANK[v.severity] <= threshold for r in results for v in r.report.violations)
     return 1 if failing else 0
 
@@ -221,12 +239,17 @@ def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:
 
 
 def _with_defaults(
-    draft: Draft, args: argparse.Namespace, comment: str | None, context: dict[str, ContextValue]
+    draft: Draft,
+    args: argparse.Namespace,
+    comment: str | None,
+    context: dict[str, ContextValue],
+    platform: str | None,
 ) -> Draft:
-    """The command line's platform, kind, comment and context, where the file gives none."""
+    """The command line's (or configuration's) platform, kind, comment and context,
+    where the file gives none."""
     changes: dict[str, object] = {}
-    if draft.platform is None and args.platform:
-        changes["platform"] = args.platform
+    if draft.platform is None and (args.platform or platform):
+        changes["platform"] = args.platform or platform
     if args.kind == "reply" and draft.kind == "post" and comment is not None:
         changes.update(kind="reply", in_reply_to=comment)
     if context:
