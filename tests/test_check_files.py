@@ -72,6 +72,7 @@ def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert {line.split(":")[0].rsplit("/", 1)[-1] for line in out.splitlines()} == {
         "post.md",
+        "reply.md",
         "note.txt",
     }
     code, out = _run(capsys, str(FIXTURES), "--exclude", "broken.yaml")
@@ -89,17 +90,19 @@ def test_every_format_is_stable_and_well_formed(capsys: pytest.CaptureFixture[st
         assert first[0] == 1
         outputs[name] = first[1]
     found = json.loads(outputs["json"])["findings"]
-    assert len(found) == 5
+    assert len(found) == 10
     github = outputs["github"].splitlines()
     assert github[0].startswith("::error file=")
     assert ",line=" in github[0]
     assert ",title=tone.insult::" in github[0]
     assert any(line.startswith("::notice ") for line in github)  # a suggestion
     suites = ET.fromstring(outputs["junit"])
-    assert suites.get("failures") == "4"  # suggestions do not fail a test case
+    assert suites.get("failures") == "9"  # suggestions do not fail a test case
     cases = suites.findall("./testsuite/testcase")
-    assert len(cases) == 5
-    assert sum(1 for case in cases if case.find("failure") is not None) == 4
+    assert len(cases) == 6
+    assert sum(1 for case in cases if case.find("failure") is not None) == 5
+    outs = [node.text or "" for node in suites.iter("system-out")]
+    assert any("decision take_offline" in text for text in outs)
 
 
 def test_sarif_has_the_structure_code_scanning_needs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,3 +177,74 @@ def test_a_bad_post_is_reported_with_its_line(
     assert f"{calendar}:2:9: error input-error field 'platform'" in out
     assert f"{calendar}:4:9: error input-error bad date" in out
     assert f"{calendar}:1: decision ok" in out
+
+
+SUPPRESSED = """\
+<!-- sociopolicy-disable tone.insult -->
+That is a stupid idea.
+<!-- sociopolicy-enable tone.insult -->
+Another stupid idea.
+<!-- sociopolicy-disable-next-line language.plain-words -->
+We will utilise it.
+We will utilise it again.
+<!-- sociopolicy-disable tone.nonexistent -->
+<!-- sociopolicy-disable-next-line tone.shouting -->
+fine line
+"""
+
+
+def test_inline_suppressions_in_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(SUPPRESSED, encoding="utf-8")
+    code, out = _run(capsys, str(post), "--fail-on", "suggestion")
+    lines = out.splitlines()
+    assert code == 1
+    # Only the findings outside the suppressed regions are left.
+    assert [
+        line.split(": ", 2)[1].split()[1]
+        for line in lines
+        if ": error " in line or ": suggestion " in line
+    ] == ["tone.insult", "language.plain-words"]
+    assert f"{post}:4:9: error tone.insult" in out
+    assert f"{post}:7:9: suggestion language.plain-words" in out
+    assert f"{post}:8:1: warning suppression the suppression names 'tone.nonexistent'" in out
+    assert "unused-suppression" not in out
+    _, out = _run(capsys, str(post), "--report-unused-suppressions")
+    assert f"{post}:9:1: warning unused-suppression" in out
+    assert f"{post}:1:1: warning unused-suppression" not in out  # that one hid something
+
+
+def test_front_matter_ignore_leaves_rules_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\nignore: [tone.insult]\n---\nThat is a stupid idea.\n", encoding="utf-8")
+    code, out = _run(capsys, str(post))
+    assert code == 0
+    assert f"{post}: decision ok" in out
+
+
+@pytest.mark.parametrize("name", ["text", "json", "github", "sarif", "junit"])
+def test_each_format_matches_its_golden_file(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Regenerate after a deliberate change with:
+    #   sociopolicy check tests/fixtures/content --exclude broken.yaml --format NAME
+    monkeypatch.chdir(FIXTURES.parent.parent.parent)
+    golden = Path("tests/golden") / f"content.{name}"
+    code, out = _run(capsys, "tests/fixtures/content", "--exclude", "broken.yaml", "--format", name)
+    assert code == 1
+    assert out == golden.read_text("utf-8")
+
+
+def test_a_reply_file_triages_its_comment(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = _run(capsys, str(FIXTURES / "reply.md"), "--format", "json")
+    (draft,) = json.loads(out)["drafts"]
+    report = draft["report"]
+    assert report["decision"] == "take_offline"
+    assert {"escalation.complaint", "privacy.reply-repeats-details"} <= {
+        v["rule_id"] for v in report["violations"]
+    }
+    assert ("take_offline", "complaints") in {(a["kind"], a.get("to")) for a in report["actions"]}

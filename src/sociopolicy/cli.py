@@ -20,11 +20,11 @@ from .contentfiles import ContentItem, FileProblem, read_content
 from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
 from .loader import load_ruleset
-from .models import PLATFORMS, SEVERITIES, ContextValue, Draft
-from .outputs import FORMATS, Result, write
+from .models import PLATFORMS, SEVERITIES, ContextValue, Draft, Report, Violation
+from .outputs import FORMATS, Finding, Result, write
 from .periods import context_day
 from .ruleset import Ruleset
-from .suppression import without
+from .suppression import filtered, suppressions, without
 from .testrun import run_tests
 from .text import LineIndex
 
@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB"
+    )
+    check.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        help="warn about suppression comments that hide nothing",
     )
     check.add_argument(
         "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
@@ -195,6 +200,7 @@ def _check(args: argparse.Namespace) -> int:
     context = _context(args.context, args.date)
     results = []
     problems: list[FileProblem] = []
+    extra: list[Finding] = []
     for path, shown in _inputs(args):
         settings = settings_for(path) if path is not None else FileSettings()
         if path is None:
@@ -207,12 +213,14 @@ def _check(args: argparse.Namespace) -> int:
         for item in found:
             draft = _with_defaults(item.draft, args, comment, context, settings.platform)
             report = without(check_draft(draft, ruleset=ruleset), (*settings.disable, *item.ignore))
+            report, notes = _suppress(item, report, ruleset, args.report_unused_suppressions)
+            extra.extend(notes)
             results.append(Result(item, report))
     main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-        write(output_format, out, results, problems, main_ruleset, colour=colour)
+        write(output_format, out, results, problems, main_ruleset, colour=colour, extra=extra)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -222,7 +230,56 @@ def _check(args: argparse.Namespace) -> int:
         return 0
     threshold = _RANK[fail_on]
     failing = any(_RANK[v.severity] <= threshold for r in results for v in r.report.violations)
+    failing = failing or any(_RANK[f.severity] <= threshold for f in extra)
     return 1 if failing else 0
+
+
+def _suppress(
+    item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
+) -> tuple[Report, list[Finding]]:
+    """Apply a Markdown file's suppression comments; note unknown and unused ones."""
+    if item.source is None or "sociopolicy-" not in item.source:
+        return report, []
+    regions = suppressions(item.source)
+    known = {rule.id for rule in ruleset.rules}
+    notes = []
+    for region in regions:
+        line, column = item.place(region.at)
+        for name in sorted(region.rules - known):
+            notes.append(
+                Finding(
+                    item.path,
+                    line,
+                    column,
+                    "warning",
+                    "suppression",
+                    f"the suppression names '{name}', which is not a rule of {ruleset.ref}",
+                )
+            )
+
+    def drop(violation: Violation) -> bool:
+        hit = False
+        for region in regions:
+            if violation.target == "draft" and region.covers(violation):
+                region.used = hit = True
+        return hit
+
+    report = filtered(report, drop)
+    if report_unused:
+        for region in regions:
+            if not region.used:
+                line, column = item.place(region.at)
+                notes.append(
+                    Finding(
+                        item.path,
+                        line,
+                        column,
+                        "warning",
+                        "unused-suppression",
+                        "this suppression hides nothing; remove it",
+                    )
+                )
+    return report, notes
 
 
 def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:

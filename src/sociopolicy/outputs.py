@@ -38,6 +38,8 @@ class Finding:
     violation: Violation | None = None
     #: ``comment`` when found in the comment a reply answers.
     target: str = "draft"
+    #: The report of the draft the finding is in.
+    report: Report | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,11 @@ class Result:
     report: Report
 
 
-def findings(results: Sequence[Result], problems: Sequence[FileProblem]) -> list[Finding]:
+def findings(
+    results: Sequence[Result], problems: Sequence[FileProblem], extra: Sequence[Finding] = ()
+) -> list[Finding]:
     """Every finding and problem, placed in its file, in a stable order."""
-    found = []
+    found = list(extra)
     for result in results:
         item = result.item
         for v in result.report.violations:
@@ -58,7 +62,16 @@ def findings(results: Sequence[Result], problems: Sequence[FileProblem]) -> list
             line, column = item.place(v.start) if v.target == "draft" else (item.line, item.column)
             found.append(
                 Finding(
-                    item.path, line, column, v.severity, v.rule_id, v.message, item.id, v, v.target
+                    item.path,
+                    line,
+                    column,
+                    v.severity,
+                    v.rule_id,
+                    v.message,
+                    item.id,
+                    v,
+                    v.target,
+                    result.report,
                 )
             )
     for p in problems:
@@ -74,13 +87,14 @@ def write(
     ruleset: Ruleset,
     *,
     colour: bool = False,
+    extra: Sequence[Finding] = (),
 ) -> None:
-    """Write the results in format ``name``."""
-    placed = findings(results, problems)
+    """Write the results in format ``name`` (``extra``: findings about suppressions)."""
+    placed = findings(results, problems, extra)
     if name == "json":
         _json(out, results, placed)
     elif name == "github":
-        _github(out, placed)
+        _github(out, placed, results)
     elif name == "sarif":
         _sarif(out, placed, ruleset)
     elif name == "junit":
@@ -151,7 +165,7 @@ def _json(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) -> 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "suggestion": "notice"}
 
 
-def _github(out: TextIO, placed: Sequence[Finding]) -> None:
+def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -> None:
     # Workflow commands: https://docs.github.com/actions (escape %, CR, LF; and , : in properties).
     for f in placed:
         props = ",".join(
@@ -163,6 +177,13 @@ def _github(out: TextIO, placed: Sequence[Finding]) -> None:
             ]
         )
         out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_data(f.message)}\n")
+    # What to do with each draft that needs action (a reply to escalate, a comment to hide).
+    for result in results:
+        if result.report.actions:
+            item = result.item
+            title = _gh_property(f"decision {result.report.decision}")
+            props = f"file={_gh_property(item.path)},line={item.line},title={title}"
+            out.write(f"::notice {props}::{_gh_data(_actions(result.report.actions))}\n")
 
 
 def _gh_data(text: str) -> str:
@@ -207,7 +228,7 @@ def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
             entry["shortDescription"] = {"text": "A file could not be read or parsed."}
         rules.append(entry)
     index = {rule_id: number for number, rule_id in enumerate(used)}
-    results = [
+    sarif_results = [
         {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
@@ -221,6 +242,7 @@ def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
                     }
                 }
             ],
+            **_properties(f),
         }
         for f in placed
     ]
@@ -237,11 +259,23 @@ def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
                         "rules": rules,
                     }
                 },
-                "results": results,
+                "results": sarif_results,
             }
         ],
     }
     out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+def _properties(f: Finding) -> dict[str, object]:
+    """The draft's decision and actions, on each of its results."""
+    if f.report is None or not f.report.actions:
+        return {}
+    return {
+        "properties": {
+            "decision": f.report.decision,
+            "actions": [a.model_dump(mode="json", exclude_none=True) for a in f.report.actions],
+        }
+    }
 
 
 def _cite(ruleset: Ruleset, keys: Sequence[str]) -> str:
@@ -271,10 +305,17 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) ->
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(f'<testsuites name="sociopolicy" tests="{len(files)}" failures="{failures}">\n')
     out.write(f'  <testsuite name="sociopolicy" tests="{len(files)}" failures="{failures}">\n')
+    decisions: dict[str, list[str]] = {}
+    for result in results:
+        if result.report.actions:
+            decisions.setdefault(result.item.path, []).append(
+                f"{result.item.path}:{result.item.line}: decision {result.report.decision}; "
+                f"actions: {_actions(result.report.actions)}"
+            )
     for path in files:
         found = [f for f in by_file.get(path, []) if f.severity != "suggestion"]
         out.write(f'    <testcase name={quoteattr(path)} classname="sociopolicy"')
-        if not found:
+        if not found and path not in decisions:
             out.write("/>\n")
             continue
         out.write(">\n")
@@ -284,5 +325,7 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) ->
                 f"      <failure type={quoteattr(f.rule_id)} message={quoteattr(f.message)}>"
                 f"{escape(text)}</failure>\n"
             )
+        if path in decisions:
+            out.write(f"      <system-out>{escape(chr(10).join(decisions[path]))}</system-out>\n")
         out.write("    </testcase>\n")
     out.write("  </testsuite>\n</testsuites>\n")
