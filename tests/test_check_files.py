@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sociopolicy.cli import main
 from sociopolicy.contentfiles import prose, read_content
@@ -248,3 +250,31 @@ def test_a_reply_file_triages_its_comment(capsys: pytest.CaptureFixture[str]) ->
         v["rule_id"] for v in report["violations"]
     }
     assert ("take_offline", "complaints") in {(a["kind"], a.get("to")) for a in report["actions"]}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    post = str(FIXTURES / "note.txt")
+    stupid = str(FIXTURES / "post.md")
+    for env, expect in ((None, True), ("1", False)):
+        if env is None:
+            monkeypatch.delenv("NO_COLOR", raising=False)
+        else:
+            monkeypatch.setenv("NO_COLOR", env)
+        terminal = _Terminal()
+        monkeypatch.setattr(sys, "stdout", terminal)
+        main(["check", post, stupid])
+        assert ("\033[31merror\033[0m" in terminal.getvalue()) is expect
+
+
+def test_the_pre_commit_hook_runs_check() -> None:
+    hooks = yaml.safe_load((FIXTURES.parent.parent.parent / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert hook["id"] == "sociopolicy"
+    assert hook["entry"] == "sociopolicy check"
