@@ -67,6 +67,8 @@ class ContentItem:
     source: str | None = None
     #: The draft is the whole file (text, Markdown, standard input), not one post of many.
     whole_file: bool = False
+    #: Where the comment a reply answers is written (its front matter line), if in the file.
+    comment_at: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def _add(
     *,
     fixed: tuple[int, int] | None = None,
     source: str | None = None,
+    comment_at: tuple[int, int] | None = None,
 ) -> None:
     """Validate one post's fields into a Draft and add it, or report why not."""
     column = fixed[1] if fixed is not None else 1
@@ -175,6 +178,7 @@ def _add(
             tuple(str(rule) for rule in ignore),
             source,
             whole_file=fixed is None,
+            comment_at=comment_at or (fixed if fields.get("in_reply_to") is not None else None),
         )
     )
 
@@ -205,6 +209,7 @@ def prose(body: str) -> str:
 def _read_markdown(text: str, display: str, result: _Read) -> None:
     fields: dict[str, Any] = {}
     offset = 0
+    comment_at: tuple[int, int] | None = None
     front = _FRONT.match(text)
     if front:
         offset = front.end()
@@ -221,8 +226,21 @@ def _read_markdown(text: str, display: str, result: _Read) -> None:
             result.problems.append(FileProblem(display, 2, 1, "front matter must be a mapping"))
             return
         fields = dict(doc.data or {})
+        if "in_reply_to" in fields:
+            line, column = doc.locate(("in_reply_to",))
+            comment_at = (line + 1, column)  # the front matter starts on line 2
     body = text[offset:]
-    _add(result, display, prose(body), fields, offset, LineIndex(text), 1, source=body)
+    _add(
+        result,
+        display,
+        prose(body),
+        fields,
+        offset,
+        LineIndex(text),
+        1,
+        source=body,
+        comment_at=comment_at,
+    )
 
 
 # ---------------------------------------------------------------- calendars

@@ -58,8 +58,12 @@ def findings(
     for result in results:
         item = result.item
         for v in result.report.violations:
-            # A finding in the comment a reply answers points at the reply's start.
-            line, column = item.place(v.start) if v.target == "draft" else (item.line, item.column)
+            # A finding in the comment a reply answers points where the comment is
+            # written in the file, or else at the reply's start.
+            if v.target == "draft":
+                line, column = item.place(v.start)
+            else:
+                line, column = item.comment_at or (item.line, item.column)
             found.append(
                 Finding(
                     item.path,
