@@ -14,6 +14,7 @@ import yaml
 
 from sociopolicy.cli import main
 from sociopolicy.contentfiles import prose, read_content
+from sociopolicy.discovery import content_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 
@@ -278,3 +279,71 @@ def test_the_pre_commit_hook_runs_check() -> None:
     (hook,) = hooks
     assert hook["id"] == "sociopolicy"
     assert hook["entry"] == "sociopolicy check"
+
+
+def test_code_fences_close_as_commonmark_says_and_windows_lines_work(tmp_path: Path) -> None:
+    body = "```python\r\nstupid code\r\n```\r\nThat is stupid.\r\n~~~~\r\nx\r\n~~~\r\nstill code\r\n~~~~\r\nAfter: stupid.\r\n"
+    masked = prose(body)
+    assert masked.count("stupid") == 2  # the two lines outside the code blocks
+    assert "still code" not in masked
+    assert len(masked) == len(body)
+
+
+def test_prose_is_fast_on_hostile_markdown() -> None:
+    # Bounded patterns: these would take minutes with unbounded ones.
+    for text in ("](" * 50_000, "<!--" * 30_000, "`" * 100_000):
+        assert len(prose(text)) == len(text)
+
+
+def test_symlink_loops_and_pipes_are_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "post.txt").write_text("Hello", encoding="utf-8")
+    for name in ("l1", "l2", "l3"):
+        (root / "a" / name).symlink_to(root, target_is_directory=True)
+    files = [shown for _, shown in content_files([str(root)])]
+    assert files == [f"{root.as_posix()}/a/post.txt"]
+
+
+def test_messages_stay_on_one_line_and_junit_stays_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("VOTE FOR\nLABOR and\x0bTHIS IS TERRIBLE", encoding="utf-8")
+    _, out = _run(capsys, str(post))
+    assert all(line.startswith(str(post)) for line in out.splitlines())
+    _, out = _run(capsys, str(post), "--format", "junit")
+    ET.fromstring(out)  # well-formed
+
+
+def test_an_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(FIXTURES / "note.txt"), "-o", "/nonexistent/folder/out.txt"])
+    assert code == 2
+    assert "cannot write the output" in capsys.readouterr().err
+
+
+def test_enabling_one_rule_leaves_the_others_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "<!-- sociopolicy-disable language.plain-words, tone.insult -->\n"
+        "<!-- sociopolicy-enable language.plain-words -->\n"
+        "We will utilise it. That is stupid.\n"
+        "```\n<!-- sociopolicy-disable -->\n```\n"
+        "Another stupid idea, utilise.\n",
+        encoding="utf-8",
+    )
+    _, out = _run(capsys, str(post), "--fail-on", "never")
+    rules = [line.split()[2] for line in out.splitlines() if ": decision" not in line]
+    # insult stays off to the end; plain words is on again; the comment in code is ignored.
+    assert rules == ["language.plain-words", "language.plain-words"]
+
+
+def test_unknown_ignore_names_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\nignore: [tone.insullt]\n---\nHello.\n", encoding="utf-8")
+    _, out = _run(capsys, str(post))
+    assert "warning suppression 'ignore' names 'tone.insullt'" in out

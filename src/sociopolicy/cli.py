@@ -12,10 +12,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from ._version import __version__
 from .api import check_draft
-from .config import FileSettings, config_for, default_ruleset, settings_for
+from .config import config_for, default_ruleset, settings_for
 from .contentfiles import ContentItem, FileProblem, read_content
 from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
@@ -198,11 +199,12 @@ def _check(args: argparse.Namespace) -> int:
 
     comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
     context = _context(args.context, args.date)
+    out = _open_output(args.output)
     results = []
     problems: list[FileProblem] = []
     extra: list[Finding] = []
     for path, shown in _inputs(args):
-        settings = settings_for(path) if path is not None else FileSettings()
+        settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
         if path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:
@@ -217,7 +219,6 @@ def _check(args: argparse.Namespace) -> int:
             extra.extend(notes)
             results.append(Result(item, report))
     main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
         write(output_format, out, results, problems, main_ruleset, colour=colour, extra=extra)
@@ -239,10 +240,34 @@ def _suppress(
 ) -> tuple[Report, list[Finding]]:
     """Apply a Markdown file's suppression comments; note unknown and unused ones."""
     if item.source is None or "sociopolicy-" not in item.source:
+        if item.ignore and not set(item.ignore) <= {rule.id for rule in ruleset.rules}:
+            unknown = sorted(set(item.ignore) - {rule.id for rule in ruleset.rules})
+            return report, [
+                Finding(
+                    item.path,
+                    item.line,
+                    item.column,
+                    "warning",
+                    "suppression",
+                    f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
+                )
+                for name in unknown
+            ]
         return report, []
     regions = suppressions(item.source)
     known = {rule.id for rule in ruleset.rules}
     notes = []
+    for name in sorted(set(item.ignore) - known):
+        notes.append(
+            Finding(
+                item.path,
+                item.line,
+                item.column,
+                "warning",
+                "suppression",
+                f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
+            )
+        )
     for region in regions:
         line, column = item.place(region.at)
         for name in sorted(region.rules - known):
@@ -280,6 +305,16 @@ def _suppress(
                     )
                 )
     return report, notes
+
+
+def _open_output(path: str | None) -> TextIO:
+    """``--output FILE``, opened before any checking so a bad path fails at once."""
+    if path is None:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # closed by the caller
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the output: {exc.strerror}") from None
 
 
 def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:

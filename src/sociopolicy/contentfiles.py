@@ -43,7 +43,7 @@ __all__ = ["SUFFIXES", "ContentItem", "FileProblem", "read_content"]
 SUFFIXES = (".txt", ".md", ".markdown", ".yaml", ".yml", ".json", ".csv")
 #: CSV columns that hold the message, in order of preference.
 MESSAGE_COLUMNS = ("message", "text", "post", "content", "caption", "body")
-DATE_COLUMNS = ("date", "scheduled", "publish date", "publish_date", "time", "scheduled at")
+DATE_COLUMNS = ("date", "scheduled", "publish date", "publish_date", "scheduled at")
 #: Fields a post may have besides its text.
 POST_FIELDS = frozenset(
     {"platform", "kind", "in_reply_to", "media", "context", "scheduled", "id", "ignore"}
@@ -186,23 +186,63 @@ def _add(
 # ----------------------------------------------------------------- Markdown
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_FENCE = re.compile(
-    r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2[ \t]*$|\Z)", re.DOTALL | re.MULTILINE
-)
-_INLINE_CODE = re.compile(r"(`+)[^`\n].*?\1")
-_LINK_TARGET = re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)[^`\r\n][^`\r\n]{0,2000}?\1")
+_LINK_TARGET = re.compile(r"(?<=\])\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\r\n]{0,500}\")?\)")
+_NOT_BREAK = re.compile(r"[^\r\n]")
 
 
-def _blank(match: re.Match[str]) -> str:
+def _blanked(text: str) -> str:
     """The same text with everything but line breaks turned to spaces."""
-    return re.sub(r"[^\r\n]", " ", match.group(0))
+    return _NOT_BREAK.sub(" ", text)
+
+
+def code_blocks(body: str) -> list[tuple[int, int]]:
+    """The (start, end) of each fenced code block (an unclosed one runs to the end)."""
+    blocks = []
+    opening: tuple[str, int, int] | None = None  # fence character, length, start
+    position = 0
+    for line in body.splitlines(keepends=True):
+        fence = _FENCE_LINE.match(line)
+        if opening is None:
+            if fence and not (fence.group(1)[0] == "`" and "`" in line[fence.end() :]):
+                opening = (fence.group(1)[0], len(fence.group(1)), position)
+        elif (
+            fence
+            and fence.group(1)[0] == opening[0]
+            and len(fence.group(1)) >= opening[1]
+            and not line[fence.end() :].strip()
+        ):
+            blocks.append((opening[2], position + len(line)))
+            opening = None
+        position += len(line)
+    if opening is not None:
+        blocks.append((opening[2], len(body)))
+    return blocks
+
+
+def html_comments(body: str, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) of each HTML comment outside code (an open one runs to the end)."""
+    found = []
+    start = body.find("<!--")
+    while start != -1:
+        end = body.find("-->", start + 4)
+        stop = len(body) if end == -1 else end + 3
+        if not any(a <= start < b for a, b in skip):
+            found.append((start, stop))
+        start = body.find("<!--", stop)
+    return found
 
 
 def prose(body: str) -> str:
     """Markdown with code, link targets and comments blanked out, at the same offsets."""
-    for pattern in (_FENCE, _HTML_COMMENT, _INLINE_CODE, _LINK_TARGET):
-        body = pattern.sub(_blank, body)
+    chars = list(body)
+    code = code_blocks(body)
+    for start, end in [*code, *html_comments(body, code)]:
+        chars[start:end] = _blanked(body[start:end])
+    body = "".join(chars)
+    for pattern in (_INLINE_CODE, _LINK_TARGET):
+        body = pattern.sub(lambda m: _blanked(m.group(0)), body)
     return body
 
 
@@ -293,7 +333,9 @@ def _add_post(result: _Read, display: str, post: Any, where: tuple[int, int], na
 
 
 def _read_csv(text: str, display: str, result: _Read, column: str | None) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
@@ -313,7 +355,7 @@ def _read_csv(text: str, display: str, result: _Read, column: str | None) -> Non
         )
         return
     date_index = next((header.index(name) for name in DATE_COLUMNS if name in header), None)
-    lines = _row_lines(text)
+    lines = _row_lines(text, delimiter)
     for number, row in enumerate(rows[1:], start=1):
         if not any(cell.strip() for cell in row):
             continue
@@ -332,10 +374,10 @@ def _csv_date(value: str) -> str:
     return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else value
 
 
-def _row_lines(text: str) -> Sequence[int]:
+def _row_lines(text: str, delimiter: str) -> Sequence[int]:
     """The 1-based line on which each CSV row starts (quoted cells may span lines)."""
     starts = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     for _ in reader:
         starts.append(line)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -12,7 +14,19 @@ __all__ = ["SKIPPED_FOLDERS", "content_files"]
 
 #: Folders never searched: version control, environments, caches.
 SKIPPED_FOLDERS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".github",
+        ".gitlab",
+    }
 )
 #: Files in folders that are not content: rulesets' tests files and configuration.
 NOT_CONTENT = ("*.tests.yaml", "*.tests.yml", ".sociopolicy.yaml", ".pre-commit-*.yaml")
@@ -51,12 +65,21 @@ def content_files(
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for entry in folder.iterdir():
-        if entry.is_dir():
-            if entry.name not in SKIPPED_FOLDERS:
-                yield from _walk(entry)
-        elif entry.suffix.lower() in SUFFIXES:
-            yield entry
+    """Regular content files under ``folder``; links to folders are not followed (no loops)."""
+    for root, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS]
+        for name in files:
+            path = Path(root) / name
+            if path.suffix.lower() in SUFFIXES and _regular(path):
+                yield path
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (or a link to one): not a pipe, device or broken link."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _matches(shown: str, globs: Sequence[str]) -> bool:

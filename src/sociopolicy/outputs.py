@@ -7,6 +7,7 @@ and carries no timestamps, so two runs on the same files give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -14,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ._version import __version__
 from .contentfiles import ContentItem, FileProblem
+from .errors import one_line
 from .models import Action, Report, Violation
 from .ruleset import Ruleset
 
@@ -71,7 +73,7 @@ def findings(
                     column,
                     v.severity,
                     v.rule_id,
-                    v.message,
+                    one_line(v.message),
                     item.id,
                     v,
                     v.target,
@@ -79,7 +81,7 @@ def findings(
                 )
             )
     for p in problems:
-        found.append(Finding(p.path, p.line, p.column, "error", INPUT_ERROR, p.message))
+        found.append(Finding(p.path, p.line, p.column, "error", INPUT_ERROR, one_line(p.message)))
     return sorted(found, key=lambda f: (f.path, f.line, f.column, f.rule_id, f.message))
 
 
@@ -263,6 +265,7 @@ def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
                         "rules": rules,
                     }
                 },
+                "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
         ],
@@ -326,10 +329,19 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) ->
         for f in found:
             text = f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule_id} {f.message}"
             out.write(
-                f"      <failure type={quoteattr(f.rule_id)} message={quoteattr(f.message)}>"
-                f"{escape(text)}</failure>\n"
+                f"      <failure type={quoteattr(f.rule_id)} message={quoteattr(_xml(f.message))}>"
+                f"{escape(_xml(text))}</failure>\n"
             )
         if path in decisions:
-            out.write(f"      <system-out>{escape(chr(10).join(decisions[path]))}</system-out>\n")
+            joined = _xml(chr(10).join(decisions[path]))
+            out.write(f"      <system-out>{escape(joined)}</system-out>\n")
         out.write("    </testcase>\n")
     out.write("  </testsuite>\n</testsuites>\n")
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("\ufffd", text)

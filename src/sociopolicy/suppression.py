@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from .contentfiles import code_blocks
 from .engine import DECISION_OF
 from .models import DECISIONS, Decision, Report, Violation
 
@@ -42,10 +43,13 @@ class Suppression:
 
 
 def suppressions(source: str) -> list[Suppression]:
-    """The suppression regions written in a Markdown body."""
+    """The suppression regions written in a Markdown body (comments in code do not count)."""
+    code = code_blocks(source)
     found: list[Suppression] = []
-    open_regions: dict[str, Suppression] = {}
+    open_regions: dict[str, Suppression] = {}  # rule id (or "*" for all) -> its open region
     for match in _COMMENT.finditer(source):
+        if any(start <= match.start() < end for start, end in code):
+            continue
         kind = match.group(1)
         names = frozenset(n for n in re.split(r"[\s,]+", match.group(2).strip()) if n)
         if kind == "disable-next-line":
@@ -53,21 +57,18 @@ def suppressions(source: str) -> list[Suppression]:
             if line_start == -1:
                 continue
             line_end = source.find("\n", line_start + 1)
-            found.append(
-                Suppression(
-                    line_start + 1,
-                    len(source) if line_end == -1 else line_end,
-                    names,
-                    match.start(),
-                )
-            )
+            end = len(source) if line_end == -1 else line_end
+            found.append(Suppression(line_start + 1, end, names, match.start()))
         elif kind == "disable":
-            region = Suppression(match.end(), len(source), names, match.start())
-            found.append(region)
-            for name in names or {"*"}:
-                open_regions[name] = region
+            # One region per rule, so that enabling one rule leaves the others off.
+            for name in sorted(names) or ["*"]:
+                if name not in open_regions:
+                    rules = frozenset({name}) if name != "*" else frozenset()
+                    region = Suppression(match.end(), len(source), rules, match.start())
+                    found.append(region)
+                    open_regions[name] = region
         else:
-            for name in names or set(open_regions):
+            for name in sorted(names) or list(open_regions):
                 if name in open_regions:
                     closed = open_regions.pop(name)
                     closed.end = min(closed.end, match.start())
