@@ -347,3 +347,17 @@ def test_unknown_ignore_names_are_reported(
     post.write_text("---\nignore: [tone.insullt]\n---\nHello.\n", encoding="utf-8")
     _, out = _run(capsys, str(post))
     assert "warning suppression 'ignore' names 'tone.insullt'" in out
+
+
+def test_findings_in_the_comment_do_not_fail_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reply = tmp_path / "reply.md"
+    reply.write_text(
+        '---\nkind: reply\nin_reply_to: "You useless idiots, fix my bin"\n---\n'
+        "Sorry about that. Please send us a private message and we'll sort it out.\n",
+        encoding="utf-8",
+    )
+    code, out = _run(capsys, str(reply))
+    assert "(comment): error escalation.abuse" in out
+    assert code == 0
