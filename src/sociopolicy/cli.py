@@ -246,35 +246,21 @@ def _suppress(
     item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
 ) -> tuple[Report, list[Finding]]:
     """Apply a Markdown file's suppression comments; note unknown and unused ones."""
-    if item.source is None or "sociopolicy-" not in item.source:
-        if item.ignore and not set(item.ignore) <= {rule.id for rule in ruleset.rules}:
-            unknown = sorted(set(item.ignore) - {rule.id for rule in ruleset.rules})
-            return report, [
-                Finding(
-                    item.path,
-                    item.line,
-                    item.column,
-                    "warning",
-                    "suppression",
-                    f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
-                )
-                for name in unknown
-            ]
-        return report, []
-    regions = suppressions(item.source)
     known = {rule.id for rule in ruleset.rules}
-    notes = []
-    for name in sorted(set(item.ignore) - known):
-        notes.append(
-            Finding(
-                item.path,
-                item.line,
-                item.column,
-                "warning",
-                "suppression",
-                f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
-            )
+    notes = [
+        Finding(
+            item.path,
+            item.line,
+            item.column,
+            "warning",
+            "suppression",
+            f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
         )
+        for name in sorted(set(item.ignore) - known)
+    ]
+    if item.source is None or "sociopolicy-" not in item.source:
+        return report, notes
+    regions = suppressions(item.source)
     for region in regions:
         line, column = item.place(region.at)
         for name in sorted(region.rules - known):

@@ -57,7 +57,7 @@ from .text import LineIndex
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
-__all__ = ["ACTION_ORDER", "DECISION_OF", "CompiledRule", "CompiledRuleset"]
+__all__ = ["ACTION_ORDER", "DECISION_OF", "CompiledRule", "CompiledRuleset", "decide"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,18 @@ DECISION_OF: dict[ActionKind, Decision] = {
     "review": "review",
 }
 _DECISION_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
+
+
+def decide(actions: Iterable[Action]) -> Decision:
+    """The most serious decision the actions imply (``ok`` for none)."""
+    decision: Decision = "ok"
+    for action in actions:
+        implied = DECISION_OF[action.kind]
+        if _DECISION_RANK[implied] > _DECISION_RANK[decision]:
+            decision = implied
+    return decision
+
+
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
 _MESSAGE_CACHE_SIZE = 4096
 _LONGEST_CACHED_EXCERPT = 256
@@ -436,11 +448,7 @@ class CompiledRuleset:
                     groups.setdefault((spec.kind, spec.to), []).append((item, spec))
         actions = [self._action(members, comment) for members in groups.values()]
         actions.sort(key=lambda a: (_ACTION_RANK[a.kind], a.to or "", a.rule_ids))
-        decision: Decision = "ok"
-        for action in actions:
-            implied = DECISION_OF[action.kind]
-            if _DECISION_RANK[implied] > _DECISION_RANK[decision]:
-                decision = implied
+        decision = decide(actions)
         return trusted(
             Report,
             {

@@ -17,12 +17,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from .contentfiles import code_blocks
-from .engine import DECISION_OF
-from .models import DECISIONS, Decision, Report, Violation
+from .engine import decide
+from .models import Report, Violation
 
 __all__ = ["Suppression", "filtered", "suppressions", "without"]
 
-_RANK = {decision: rank for rank, decision in enumerate(DECISIONS)}
 _COMMENT = re.compile(r"<!--\s*sociopolicy-(disable-next-line|disable|enable)\b(.*?)-->", re.DOTALL)
 
 
@@ -90,13 +89,8 @@ def filtered(report: Report, drop: Callable[[Violation], bool]) -> Report:
                 if rule_ids == action.rule_ids
                 else action.model_copy(update={"rule_ids": rule_ids})
             )
-    decision: Decision = "ok"
-    for action in actions:
-        implied = DECISION_OF[action.kind]
-        if _RANK[implied] > _RANK[decision]:
-            decision = implied
     return Report(
-        violations=kept, actions=tuple(actions), decision=decision, ruleset=report.ruleset
+        violations=kept, actions=tuple(actions), decision=decide(actions), ruleset=report.ruleset
     )
 
 
