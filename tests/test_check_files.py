@@ -361,3 +361,23 @@ def test_findings_in_the_comment_do_not_fail_the_run(
     code, out = _run(capsys, str(reply))
     assert "(comment): error escalation.abuse" in out
     assert code == 0
+
+
+def test_a_ruleset_in_a_folder_is_skipped_and_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "fork.yaml").write_text('name: f\nversion: "1"\n', encoding="utf-8")
+    (tmp_path / "post.txt").write_text("Hello", encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert f"skipped {(tmp_path / 'rules' / 'fork.yaml').as_posix()}: not a content calendar" in (
+        captured.err
+    )
+    # Named on the command line, the same file is an error.
+    assert main(["check", str(tmp_path / "rules" / "fork.yaml")]) == 2
+
+
+def test_checking_nothing_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path)]) == 0
+    assert "no content was checked" in capsys.readouterr().err

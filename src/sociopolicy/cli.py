@@ -203,13 +203,17 @@ def _check(args: argparse.Namespace) -> int:
     results = []
     problems: list[FileProblem] = []
     extra: list[Finding] = []
+    explicit = {Path(p).resolve() for p in args.paths if p != STDIN and Path(p).is_file()}
     for path, shown in _inputs(args):
         settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
         if path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:
-            read = read_content(path, shown, csv_column=args.csv_column)
+            named = path.resolve() in explicit
+            read = read_content(path, shown, csv_column=args.csv_column, found=not named)
             found, trouble = read.items, read.problems
+            if read.skipped:
+                sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")
         problems.extend(trouble)
         ruleset = ruleset_named(args.ruleset or settings.ruleset)
         for item in found:
@@ -219,6 +223,8 @@ def _check(args: argparse.Namespace) -> int:
             extra.extend(notes)
             results.append(Result(item, report))
     main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
+    if not results and not problems:
+        sys.stderr.write("sociopolicy: warning: no content was checked (no drafts found)\n")
     try:
         colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
         write(output_format, out, results, problems, main_ruleset, colour=colour, extra=extra)

@@ -85,10 +85,19 @@ class FileProblem:
 class _Read:
     items: list[ContentItem] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    #: Why a file found in a folder was left alone (a YAML file that is not a calendar).
+    skipped: str | None = None
 
 
-def read_content(path: Path, display: str, *, csv_column: str | None = None) -> _Read:
-    """Every draft in one content file (and any problem reading it)."""
+def read_content(
+    path: Path, display: str, *, csv_column: str | None = None, found: bool = False
+) -> _Read:
+    """Every draft in one content file (and any problem reading it).
+
+    With ``found`` (the file was found in a folder, not named), a YAML or JSON
+    file that is not a list of posts, such as a ruleset, is skipped and the
+    reason recorded, rather than reported as a broken calendar.
+    """
     result = _Read()
     try:
         raw = path.read_bytes()
@@ -107,7 +116,7 @@ def read_content(path: Path, display: str, *, csv_column: str | None = None) -> 
     if suffix in (".md", ".markdown"):
         _read_markdown(text, display, result)
     elif suffix in (".yaml", ".yml", ".json"):
-        _read_calendar(path, text, display, result)
+        _read_calendar(path, text, display, result, found)
     elif suffix == ".csv":
         _read_csv(text, display, result, csv_column)
     else:
@@ -286,7 +295,7 @@ def _read_markdown(text: str, display: str, result: _Read) -> None:
 # ---------------------------------------------------------------- calendars
 
 
-def _read_calendar(path: Path, text: str, display: str, result: _Read) -> None:
+def _read_calendar(path: Path, text: str, display: str, result: _Read, found: bool) -> None:
     if path.suffix.lower() == ".json":
         # JSON's own parser gives the clearest syntax errors; the YAML reader
         # (JSON is YAML) then gives each value's line.
@@ -308,7 +317,10 @@ def _read_calendar(path: Path, text: str, display: str, result: _Read) -> None:
     if isinstance(posts, dict) and "posts" in posts:
         prefix, posts = ("posts",), posts["posts"]
     if not isinstance(posts, list):
-        result.problems.append(FileProblem(display, 1, 1, "expected a list of posts"))
+        if found:
+            result.skipped = "not a content calendar (a list of posts, or posts: [...])"
+        else:
+            result.problems.append(FileProblem(display, 1, 1, "expected a list of posts"))
         return
     for number, post in enumerate(posts):
         where = doc.locate((*prefix, number, "text"))
