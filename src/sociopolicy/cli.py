@@ -253,12 +253,13 @@ def _suppress(
 ) -> tuple[Report, list[Finding]]:
     """Apply a Markdown file's suppression comments; note unknown and unused ones."""
     known = {rule.id for rule in ruleset.rules}
+
+    def note(at: tuple[int, int], rule_id: str, message: str) -> Finding:
+        return Finding(item.path, at[0], at[1], "warning", rule_id, message)
+
     notes = [
-        Finding(
-            item.path,
-            item.line,
-            item.column,
-            "warning",
+        note(
+            (item.line, item.column),
             "suppression",
             f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
         )
@@ -268,14 +269,10 @@ def _suppress(
         return report, notes
     regions = suppressions(item.source)
     for region in regions:
-        line, column = item.place(region.at)
         for name in sorted(region.rules - known):
             notes.append(
-                Finding(
-                    item.path,
-                    line,
-                    column,
-                    "warning",
+                note(
+                    item.place(region.at),
                     "suppression",
                     f"the suppression names '{name}', which is not a rule of {ruleset.ref}",
                 )
@@ -290,19 +287,15 @@ def _suppress(
 
     report = filtered(report, drop)
     if report_unused:
-        for region in regions:
-            if not region.used:
-                line, column = item.place(region.at)
-                notes.append(
-                    Finding(
-                        item.path,
-                        line,
-                        column,
-                        "warning",
-                        "unused-suppression",
-                        "this suppression hides nothing; remove it",
-                    )
-                )
+        notes.extend(
+            note(
+                item.place(region.at),
+                "unused-suppression",
+                "this suppression hides nothing; remove it",
+            )
+            for region in regions
+            if not region.used
+        )
     return report, notes
 
 
