@@ -60,10 +60,10 @@ def test_a_folder_is_checked_file_by_file_and_a_broken_file_does_not_stop_it(
     root = FIXTURES.as_posix()
     assert f"{root}/broken.yaml:2:1: error input-error invalid YAML" in lines[0]
     assert any(
-        line.startswith(f"{root}/calendar.yaml:8:") and "voting-instruction" in line
+        line.startswith(f"{root}/calendar.yaml:9:5:") and "voting-instruction" in line
         for line in lines
     )
-    assert any(line.startswith(f"{root}/export.csv:3:2: error tone.insult") for line in lines)
+    assert any(line.startswith(f"{root}/export.csv:3:23: error tone.insult") for line in lines)
     assert any(line.startswith(f"{root}/post.md:14:11: error tone.insult") for line in lines)
     assert any(line.startswith(f"{root}/calendar.json:3:") for line in lines)
     # ignore: in a calendar leaves those rules out for that post only.
@@ -164,7 +164,7 @@ def test_csv_needs_a_message_column(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "no message column (looked for: message, text" in out
     code, out = _run(capsys, str(export), "--csv-column", "Words")
     assert code == 1
-    assert f"{export}:2:2: error tone.insult" in out
+    assert f"{export}:2:20: error tone.insult" in out
 
 
 def test_a_bad_post_is_reported_with_its_line(
@@ -177,8 +177,8 @@ def test_a_bad_post_is_reported_with_its_line(
     )
     code, out = _run(capsys, str(calendar))
     assert code == 2
-    assert f"{calendar}:2:9: error input-error field 'platform'" in out
-    assert f"{calendar}:4:9: error input-error bad date" in out
+    assert f"{calendar}:3:13: error input-error field 'platform'" in out
+    assert f"{calendar}:5:14: error input-error bad date" in out
     assert f"{calendar}:1: decision ok" in out
 
 

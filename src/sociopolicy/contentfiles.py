@@ -34,10 +34,11 @@ from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
 from .models import Draft
 from .periods import context_day
+from .sourcemap import value_offsets
 from .text import LineIndex
-from .yamlsource import load_yaml
+from .yamlsource import ScalarSpan, YamlDocument, load_yaml
 
-__all__ = ["SUFFIXES", "ContentItem", "FileProblem", "read_content"]
+__all__ = ["SUFFIXES", "ContentItem", "ContentRead", "FileProblem", "read_content"]
 
 #: File types ``check`` reads, by suffix.
 SUFFIXES = (".txt", ".md", ".markdown", ".yaml", ".yml", ".json", ".csv")
@@ -67,8 +68,8 @@ class ContentItem:
     source: str | None = None
     #: The draft is the whole file (text, Markdown, standard input), not one post of many.
     whole_file: bool = False
-    #: Where the comment a reply answers is written (its front matter line), if in the file.
-    comment_at: tuple[int, int] | None = None
+    #: Offset in the comment a reply answers -> (line, column), when it is in the file.
+    place_comment: Callable[[int], tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class FileProblem:
 
 
 @dataclass
-class _Read:
+class ContentRead:
+    """What one content file gave: its drafts, its problems, or why it was skipped."""
+
     items: list[ContentItem] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     #: Why a file found in a folder was left alone (a YAML file that is not a calendar).
@@ -91,14 +94,14 @@ class _Read:
 
 def read_content(
     path: Path, display: str, *, csv_column: str | None = None, found: bool = False
-) -> _Read:
+) -> ContentRead:
     """Every draft in one content file (and any problem reading it).
 
     With ``found`` (the file was found in a folder, not named), a YAML or JSON
     file that is not a list of posts, such as a ruleset, is skipped and the
     reason recorded, rather than reported as a broken calendar.
     """
-    result = _Read()
+    result = ContentRead()
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -120,30 +123,53 @@ def read_content(
     elif suffix == ".csv":
         _read_csv(text, display, result, csv_column)
     else:
-        _add(result, display, text, {}, 0, LineIndex(text), 1)
+        _add(
+            result,
+            display,
+            text,
+            {},
+            place=LineIndex(text).position,
+            field_at=_start,
+            whole_file=True,
+        )
     return result
 
 
+def _start(*_: object) -> tuple[int, int]:
+    return (1, 1)
+
+
+Place = Callable[[int], tuple[int, int]]
+#: A field of a post (``("platform",)``, ``("media", 0, "alt")``) -> where its value is
+#: written (with ``True``: where its key is, for a field that should not be there).
+FieldAt = Callable[[tuple[str | int, ...], bool], tuple[int, int]]
+
+
 def _add(
-    result: _Read,
+    result: ContentRead,
     display: str,
     text: str,
     fields: Mapping[str, Any],
-    offset: int,
-    lines: LineIndex,
-    line: int,
     *,
-    fixed: tuple[int, int] | None = None,
+    place: Place,
+    field_at: FieldAt,
+    whole_file: bool = False,
     source: str | None = None,
-    comment_at: tuple[int, int] | None = None,
+    place_comment: Place | None = None,
 ) -> None:
-    """Validate one post's fields into a Draft and add it, or report why not."""
-    column = fixed[1] if fixed is not None else 1
+    """Validate one post's fields into a Draft and add it, or report why not.
+
+    ``place`` turns an offset in the text into (line, column) in the file;
+    ``field_at`` places a field, so a problem points at the field at fault.
+    """
+
+    def problem(where: tuple[str | int, ...], message: str, key: bool = False) -> None:
+        line, column = field_at(where, key)
+        result.problems.append(FileProblem(display, line, column, message))
+
     unknown = sorted(set(fields) - POST_FIELDS - {"text"})
     if unknown:
-        result.problems.append(
-            FileProblem(display, line, column, f"unknown field '{unknown[0]}' in a post")
-        )
+        problem((unknown[0],), f"unknown field '{unknown[0]}' in a post", key=True)
         return
     data = {k: v for k, v in fields.items() if k not in ("scheduled", "id", "ignore", "text")}
     context = dict(data.pop("context", None) or {})
@@ -157,24 +183,18 @@ def _add(
             context_day(context)
         except UsageError as exc:
             message = str(exc).removeprefix("invalid context fact 'date': ")
-            result.problems.append(FileProblem(display, line, column, f"bad date: {message}"))
+            at: tuple[str, ...] = ("scheduled",) if scheduled is not None else ("context", "date")
+            problem(at, f"bad date: {message}")
             return
     try:
         draft = Draft.model_validate({"text": text, **data, "context": context})
     except ValidationError as exc:
         error = prune_errors(exc.errors())[0]
-        where = field_path(error["loc"])
-        result.problems.append(
-            FileProblem(display, line, column, f"field '{where}': {describe_error(error)}")
-        )
+        problem(tuple(error["loc"]), f"field '{field_path(error['loc'])}': {describe_error(error)}")
         return
     ignore = fields.get("ignore") or ()
     if isinstance(ignore, str):
         ignore = (ignore,)
-
-    def place(position: int) -> tuple[int, int]:
-        return fixed if fixed is not None else lines.position(offset + position)
-
     start = place(0)
     result.items.append(
         ContentItem(
@@ -186,8 +206,8 @@ def _add(
             str(fields["id"]) if fields.get("id") is not None else None,
             tuple(str(rule) for rule in ignore),
             source,
-            whole_file=fixed is None,
-            comment_at=comment_at or (fixed if fields.get("in_reply_to") is not None else None),
+            whole_file=whole_file,
+            place_comment=place_comment if fields.get("in_reply_to") is not None else None,
         )
     )
 
@@ -255,15 +275,25 @@ def prose(body: str) -> str:
     return body
 
 
-def _read_markdown(text: str, display: str, result: _Read) -> None:
+_OPENING = re.compile(r"---[ \t]*\r?\n")
+
+
+def _read_markdown(text: str, display: str, result: ContentRead) -> None:
     fields: dict[str, Any] = {}
     offset = 0
-    comment_at: tuple[int, int] | None = None
+    place_comment: Place | None = None
+    lines = LineIndex(text)
+    doc = None
     front = _FRONT.match(text)
+    if front is None and _OPENING.match(text):
+        result.problems.append(
+            FileProblem(display, 1, 1, "the front matter is not closed: add a '---' line after it")
+        )
+        return
     if front:
         offset = front.end()
         try:
-            doc = load_yaml(display, front.group(1) or "")
+            doc = load_yaml(display, front.group(1) or "", lenient=True)
         except RulesetError as exc:
             where = exc.issues[0].location
             line = (where.line or 1) + 1  # the front matter starts on line 2
@@ -271,31 +301,43 @@ def _read_markdown(text: str, display: str, result: _Read) -> None:
                 FileProblem(display, line, where.column or 1, exc.issues[0].message)
             )
             return
+        if doc.problems:
+            for bad in doc.problems:
+                result.problems.append(FileProblem(display, bad.line + 1, bad.column, bad.message))
+            return
         if doc.data is not None and not isinstance(doc.data, dict):
             result.problems.append(FileProblem(display, 2, 1, "front matter must be a mapping"))
             return
         fields = dict(doc.data or {})
-        if "in_reply_to" in fields:
-            line, column = doc.locate(("in_reply_to",))
-            comment_at = (line + 1, column)  # the front matter starts on line 2
+        if isinstance(fields.get("in_reply_to"), str):
+            place_comment = _value_place(
+                text, lines, doc.spans.get(("in_reply_to",)), fields["in_reply_to"], front.start(1)
+            )
+
+    def field_at(where: tuple[str | int, ...], key: bool) -> tuple[int, int]:
+        if doc is None:
+            return (1, 1)
+        line, column = doc.locate(where, key=key)
+        return (line + 1, column)  # the front matter starts on line 2
+
     body = text[offset:]
     _add(
         result,
         display,
         prose(body),
         fields,
-        offset,
-        LineIndex(text),
-        1,
+        place=lambda position: lines.position(offset + position),
+        field_at=field_at,
+        whole_file=True,
         source=body,
-        comment_at=comment_at,
+        place_comment=place_comment,
     )
 
 
 # ---------------------------------------------------------------- calendars
 
 
-def _read_calendar(path: Path, text: str, display: str, result: _Read, found: bool) -> None:
+def _read_calendar(path: Path, text: str, display: str, result: ContentRead, found: bool) -> None:
     if path.suffix.lower() == ".json":
         # JSON's own parser gives the clearest syntax errors; the YAML reader
         # (JSON is YAML) then gives each value's line.
@@ -305,7 +347,7 @@ def _read_calendar(path: Path, text: str, display: str, result: _Read, found: bo
             result.problems.append(FileProblem(display, exc.lineno, exc.colno, exc.msg))
             return
     try:
-        doc = load_yaml(display, text)
+        doc = load_yaml(display, text, lenient=True)
     except RulesetError as exc:
         located = exc.issues[0].location
         result.problems.append(
@@ -322,29 +364,76 @@ def _read_calendar(path: Path, text: str, display: str, result: _Read, found: bo
         else:
             result.problems.append(FileProblem(display, 1, 1, "expected a list of posts"))
         return
+    # A value that cannot be read as written is an error for its post alone.
+    spoilt: set[int] = set()
+    for bad in doc.problems:
+        result.problems.append(FileProblem(display, bad.line, bad.column, bad.message))
+        inside = bad.where[len(prefix)] if len(bad.where) > len(prefix) else None
+        if bad.where[: len(prefix)] == prefix and isinstance(inside, int):
+            spoilt.add(inside)
+    lines = LineIndex(text)
     for number, post in enumerate(posts):
-        where = doc.locate((*prefix, number, "text"))
-        if not isinstance(post, dict) or "text" not in post:
-            where = doc.locate((*prefix, number))
-        _add_post(result, display, post, where, f"post {number + 1}")
+        if number in spoilt:
+            continue
+        here = (*prefix, number)
+        name = f"post {number + 1}"
+        line, column = doc.locate(here)
+        if not isinstance(post, dict):
+            result.problems.append(FileProblem(display, line, column, f"{name} is not a mapping"))
+            continue
+        post_text = post.get("text")
+        if not isinstance(post_text, str):
+            where = doc.locate((*here, "text"))
+            message = f"{name} has no text" if post_text is None else f"{name}: 'text' must be text"
+            result.problems.append(FileProblem(display, *where, message))
+            continue
+        _add(
+            result,
+            display,
+            post_text,
+            post,
+            place=_value_place(text, lines, doc.spans.get((*here, "text")), post_text),
+            field_at=_fields_of(doc, here),
+            place_comment=_value_place(
+                text, lines, doc.spans.get((*here, "in_reply_to")), post.get("in_reply_to")
+            ),
+        )
 
 
-def _add_post(result: _Read, display: str, post: Any, where: tuple[int, int], name: str) -> None:
-    line, column = where
-    if not isinstance(post, dict):
-        result.problems.append(FileProblem(display, line, column, f"{name} is not a mapping"))
-        return
-    text = post.get("text")
-    if not isinstance(text, str):
-        result.problems.append(FileProblem(display, line, column, f"{name} has no text"))
-        return
-    _add(result, display, text, post, 0, LineIndex(""), line, fixed=(line, column))
+def _value_place(
+    text: str, lines: LineIndex, span: ScalarSpan | None, value: object, base: int = 0
+) -> Place:
+    """Offset in a YAML text value -> (line, column) where that character is written.
+
+    ``base`` is the offset in ``text`` at which the YAML document starts (front matter).
+    """
+    if span is None or not isinstance(value, str):
+        return _start
+    start, end = base + span.start, base + span.end
+    if span.style in ("|", ">"):  # the value begins on the line after the header
+        start = text.find("\n", start, end) + 1 or end
+    return _placer(lines, value_offsets(value, text[start:end], start))
+
+
+def _placer(lines: LineIndex, offset: Callable[[int], int]) -> Place:
+    """Offset in a value -> (line, column) in the file, through ``offset``."""
+    return lambda position: lines.position(offset(position))
+
+
+def _fixed(at: tuple[int, int]) -> FieldAt:
+    """Every field at one place (a CSV row's cell)."""
+    return lambda *_: at
+
+
+def _fields_of(doc: YamlDocument, post: tuple[str | int, ...]) -> FieldAt:
+    """Where each field of the post at ``post`` is written."""
+    return lambda where, key: doc.locate((*post, *where), key=key)
 
 
 # ---------------------------------------------------------------------- CSV
 
 
-def _read_csv(text: str, display: str, result: _Read, column: str | None) -> None:
+def _read_csv(text: str, display: str, result: ContentRead, column: str | None) -> None:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -367,18 +456,33 @@ def _read_csv(text: str, display: str, result: _Read, column: str | None) -> Non
         )
         return
     date_index = next((header.index(name) for name in DATE_COLUMNS if name in header), None)
-    lines = _row_lines(text, delimiter)
+    lines = LineIndex(text)
+    starts = _row_starts(text, delimiter)
     for number, row in enumerate(rows[1:], start=1):
         if not any(cell.strip() for cell in row):
             continue
-        line = lines[number] if number < len(lines) else number + 1
-        if index >= len(row):
+        row_start = starts[number] if number < len(starts) else len(text)
+        row_end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        cells = _cell_spans(text, row_start, row_end, delimiter)
+        line = lines.position(row_start)[0]
+        if index >= len(row) or index >= len(cells):
             result.problems.append(FileProblem(display, line, 1, "the row has no message cell"))
             continue
+
         fields: dict[str, Any] = {}
         if date_index is not None and date_index < len(row) and row[date_index].strip():
             fields["scheduled"] = _csv_date(row[date_index].strip())
-        _add(result, display, row[index], fields, 0, LineIndex(""), line, fixed=(line, index + 1))
+        cell_start, cell_end = cells[index]
+        offset = value_offsets(row[index], text[cell_start:cell_end], cell_start)
+        date_cell = cells[date_index if date_index is not None else index][0]
+        _add(
+            result,
+            display,
+            row[index],
+            fields,
+            place=_placer(lines, offset),
+            field_at=_fixed(lines.position(date_cell)),
+        )
 
 
 def _csv_date(value: str) -> str:
@@ -386,12 +490,39 @@ def _csv_date(value: str) -> str:
     return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else value
 
 
-def _row_lines(text: str, delimiter: str) -> Sequence[int]:
-    """The 1-based line on which each CSV row starts (quoted cells may span lines)."""
+def _row_starts(text: str, delimiter: str) -> Sequence[int]:
+    """The offset at which each CSV row starts (quoted cells may span lines)."""
+    lines = LineIndex(text)
     starts = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     for _ in reader:
-        starts.append(line)
+        starts.append(lines.offset(line))
         line = reader.line_num + 1
     return starts
+
+
+def _cell_spans(text: str, start: int, end: int, delimiter: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each cell of the CSV row written at ``text[start:end]``."""
+    spans = []
+    position = start
+    while True:
+        cell = position
+        if position < end and text[position] == '"':
+            position += 1
+            while position < end:
+                quote = text.find('"', position, end)
+                if quote == -1:
+                    position = end
+                elif text.startswith('""', quote):
+                    position = quote + 2
+                    continue
+                else:
+                    position = quote + 1
+                break
+        stops = [i for i in (text.find(delimiter, position, end),) if i != -1]
+        stop = stops[0] if stops else end
+        spans.append((cell, stop))
+        if not stops:
+            return spans
+        position = stop + 1

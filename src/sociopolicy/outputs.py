@@ -64,8 +64,10 @@ def findings(
             # written in the file, or else at the reply's start.
             if v.target == "draft":
                 line, column = item.place(v.start)
+            elif item.place_comment is not None:
+                line, column = item.place_comment(v.start)
             else:
-                line, column = item.comment_at or (item.line, item.column)
+                line, column = item.line, item.column
             found.append(
                 Finding(
                     item.path,

@@ -153,6 +153,10 @@ class LineIndex:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
+    def offset(self, line: int) -> int:
+        """Return the offset at which 1-based ``line`` starts (the last line's, past the end)."""
+        return self._starts[min(max(line, 1), len(self._starts)) - 1]
+
 
 # Words whose full stop does not end a sentence ("Dr. Smith", "e.g. this").
 _ABBREVIATIONS = frozenset(

@@ -29,7 +29,15 @@ from yaml.resolver import BaseResolver
 
 from .errors import RulesetSyntaxError
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "YamlDocument", "load_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_VALUES",
+    "ScalarSpan",
+    "ValueProblem",
+    "YamlDocument",
+    "load_yaml",
+]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -141,6 +149,26 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _LOADERS = (_Loader,)
 
 
+@dataclass(frozen=True)
+class ScalarSpan:
+    """Where a text value is written: offsets of its first and last character, and its
+    YAML style (``None`` plain, ``'`` or ``"`` quoted, ``|`` literal, ``>`` folded)."""
+
+    start: int
+    end: int
+    style: str | None
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """A value that a lenient read kept as text, and why it could not be read."""
+
+    where: YamlPath
+    line: int
+    column: int
+    message: str
+
+
 @dataclass
 class YamlDocument:
     """Plain data read from a YAML file, with the position of every key and value."""
@@ -149,6 +177,10 @@ class YamlDocument:
     data: Any
     value_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    #: With ``lenient``: each text value's (start, end) offsets in the file and style.
+    spans: dict[YamlPath, ScalarSpan] = field(default_factory=dict)
+    #: With ``lenient``: values that could not be read as written, kept as text.
+    problems: list[ValueProblem] = field(default_factory=list)
 
     def locate(self, path: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) nearest to ``path``.
@@ -185,11 +217,12 @@ def _describe_scalar(node: ScalarNode) -> str:
 class _Builder:
     """Turns a composed node graph into plain Python data, recording positions."""
 
-    def __init__(self, path: str, constructor: SafeConstructor) -> None:
+    def __init__(self, path: str, constructor: SafeConstructor, lenient: bool = False) -> None:
         self.path = path
         self.constructor = constructor
         self.document = YamlDocument(path=path, data=None)
         self.count = 0
+        self.lenient = lenient
 
     def fail(self, node: Node, message: str) -> RulesetSyntaxError:
         mark = node.start_mark
@@ -208,7 +241,11 @@ class _Builder:
         mark = node.start_mark
         self.document.value_marks.setdefault(where, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            if self.lenient:
+                self.document.spans[where] = ScalarSpan(
+                    node.start_mark.index, node.end_mark.index, node.style
+                )
+            return self.scalar(node, where)
         if isinstance(node, SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
@@ -219,18 +256,27 @@ class _Builder:
             return self.mapping(node, where, depth)
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover - defensive
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode, where: YamlPath) -> Any:
         if node.tag == _AMBIGUOUS_TAG:
-            raise self.fail(node, _describe_scalar(node))
+            return self.unreadable(node, where, _describe_scalar(node))
         if node.tag not in _ALLOWED_SCALAR_TAGS:
             raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
         try:
             value = self.constructor.construct_object(node)
         except (ConstructorError, ValueError, OverflowError) as exc:
-            raise self.fail(node, f"cannot read the value '{node.value}': {exc}") from None
+            return self.unreadable(node, where, f"cannot read the value '{node.value}': {exc}")
         if isinstance(value, dt.datetime | dt.date | str | int | float | bool) or value is None:
             return value
         raise self.fail(node, f"the value '{node.value}' is not plain data")  # pragma: no cover
+
+    def unreadable(self, node: ScalarNode, where: YamlPath, message: str) -> str:
+        """A value YAML reads ambiguously or not at all: an error, or (lenient) a
+        problem recorded against it and the value kept as the text written."""
+        if not self.lenient:
+            raise self.fail(node, message)
+        mark = node.start_mark
+        self.document.problems.append(ValueProblem(where, mark.line + 1, mark.column + 1, message))
+        return str(node.value)
 
     def mapping(self, node: MappingNode, where: YamlPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -241,7 +287,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "a mapping key must be a plain value, not a list or map")
-            key = self.scalar(key_node)
+            key = self.scalar(key_node, (*where, key_node.value))
             if isinstance(key, list | dict):  # pragma: no cover - scalars only
                 raise self.fail(key_node, "a mapping key must be a plain value")
             if key in result:
@@ -270,8 +316,13 @@ class _Builder:
         raise self.fail(node, "'<<' must be followed by a mapping or a list of mappings")
 
 
-def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
+def load_yaml(path: str | Path, text: str | None = None, *, lenient: bool = False) -> YamlDocument:
     """Read one YAML document from ``path`` (or from ``text``, named ``path``).
+
+    With ``lenient`` (content files, where one bad value must not hide the
+    others), a value YAML would read ambiguously or cannot read is kept as the
+    text written and recorded in :attr:`YamlDocument.problems`, and every
+    value's span is kept in :attr:`YamlDocument.spans`.
 
     Raises:
         RulesetSyntaxError: unreadable file, invalid YAML, unsafe tags, duplicate
@@ -322,7 +373,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise RulesetSyntaxError.at(name, f"invalid YAML: {exc}") from None
-    builder = _Builder(name, loader)
+    builder = _Builder(name, loader, lenient)
     if node is not None:
         builder.document.data = builder.build(node, (), 0)
     return builder.document
