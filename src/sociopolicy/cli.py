@@ -98,10 +98,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="GLOB",
-        help="in folders, only files matching GLOB (repeatable)",
+        help="in folders, only files matching GLOB (repeatable; replaces the configuration's)",
     )
     check.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB"
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching GLOB (repeatable; adds to the configuration's)",
     )
     check.add_argument(
         "--report-unused-suppressions",
@@ -187,9 +191,6 @@ def _check(args: argparse.Namespace) -> int:
     project = here[0] if here else None
     output_format = args.format or (project.format if project else None) or "text"
     fail_on = args.fail_on or (project.fail_on if project else None) or "error"
-    if project is not None:
-        args.include = [*args.include, *project.include]
-        args.exclude = [*args.exclude, *project.exclude]
     rulesets: dict[str | None, Ruleset] = {}
 
     def ruleset_named(name: str | None) -> Ruleset:
@@ -206,6 +207,11 @@ def _check(args: argparse.Namespace) -> int:
     explicit = {Path(p).resolve() for p in args.paths if p != STDIN and Path(p).is_file()}
     for path, shown in _inputs(args):
         settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
+        if path is not None and (settings.excluded or not (args.include or settings.included)):
+            # The configuration says this is not content; say so for a file named.
+            if path.resolve() in explicit:
+                sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
+            continue
         if path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:

@@ -16,24 +16,32 @@ ruleset, globs) are relative to that folder. Keys::
       - files: ["election/*"]
         ruleset: rules/caretaker-fork.yaml
 
-An override applies to files matching any of its globs (relative to the
-configuration's folder); later overrides win. Command-line flags win over
-every key.
+Globs are relative to the configuration's folder and work as in
+``.gitignore`` (see :mod:`sociopolicy.globs`). ``include`` and ``exclude``
+decide which files are content, even for files named on the command line
+(as pre-commit does); ``--include`` on the command line replaces
+``include``, and ``--exclude`` adds to ``exclude``. An override applies to
+files matching any of its globs; later overrides win. Command-line flags
+win over every key. The nearest configuration is the whole configuration:
+one in a subfolder does not inherit its parent's keys.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import re
 import sys
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, StrictStr, ValidationError
 
 from ._common import StrictModel
+from .diagnostics import describe_error, field_path, prune_errors
 from .errors import Issue as _Issue
 from .errors import RulesetValidationError, SourceLocation
+from .globs import matches_any
 from .merge import validation_issues
 from .models import Platform
 from .yamlsource import load_yaml
@@ -84,6 +92,12 @@ class FileSettings(StrictModel):
     ruleset: StrictStr | None = None
     disable: tuple[StrictStr, ...] = ()
     platform: Platform | None = None
+    #: The configuration file these settings come from.
+    source: StrictStr | None = None
+    #: The file matches the configuration's ``exclude``.
+    excluded: bool = False
+    #: The file matches the configuration's ``include`` (or there is none).
+    included: bool = True
 
 
 def config_for(folder: Path) -> tuple[Config, Path] | None:
@@ -110,28 +124,66 @@ def _read(folder: Path) -> Config | None:
             raise RulesetValidationError(validation_issues(doc, exc, _FIELDS)) from None
     toml_file = folder / "pyproject.toml"
     if toml_file.is_file():
-        try:
-            with toml_file.open("rb") as handle:
-                table: Any = tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise RulesetValidationError(
-                _Issue(SourceLocation(str(toml_file)), f"cannot read the file: {exc}")
-            ) from None
-        section = table.get("tool", {}).get("sociopolicy")
-        if section is None:
-            return None
-        try:
-            return Config.model_validate(section)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise RulesetValidationError(
-                _Issue(
-                    SourceLocation(str(toml_file)),
-                    f"[tool.sociopolicy] {where}: {first['msg']}",
-                )
-            ) from None
+        return _read_pyproject(toml_file)
     return None
+
+
+def _read_pyproject(toml_file: Path) -> Config | None:
+    """``[tool.sociopolicy]`` of a ``pyproject.toml``, with errors at their line."""
+    try:
+        text = toml_file.read_bytes().decode("utf-8")
+        table: Any = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # TOML's own messages end "(at line L, column C)".
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise RulesetValidationError(
+            _Issue(SourceLocation(str(toml_file), line, column), f"cannot read the file: {message}")
+        ) from None
+    section = table.get("tool", {}).get("sociopolicy")
+    if section is None:
+        return None
+    try:
+        return Config.model_validate(section)
+    except ValidationError as exc:
+        issues = [
+            _Issue(
+                SourceLocation(str(toml_file), _toml_line(text, error["loc"])),
+                describe_error(error, known_fields=_FIELDS),
+                field=field_path(error["loc"]),
+            )
+            for error in prune_errors(exc.errors())
+        ]
+        raise RulesetValidationError(issues) from None
+
+
+def _toml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """The line of ``[tool.sociopolicy]`` where the key at ``loc`` is written (best effort:
+    TOML readers keep no positions). Overrides count ``[[tool.sociopolicy.overrides]]``."""
+    lines = text.splitlines()
+    header = "[tool.sociopolicy]"
+    key = loc[0] if loc else None
+    if key == "overrides" and len(loc) > 1 and isinstance(loc[1], int):
+        tables = [
+            i for i, line in enumerate(lines) if line.strip() == "[[tool.sociopolicy.overrides]]"
+        ]
+        if loc[1] < len(tables):
+            return _key_line(lines, tables[loc[1]], loc[2] if len(loc) > 2 else None)
+    found = next((i for i, line in enumerate(lines) if line.strip() == header), None)
+    return None if found is None else _key_line(lines, found, key)
+
+
+def _key_line(lines: list[str], start: int, key: str | int | None) -> int:
+    """1-based line of ``key = ...`` in the table whose header is on line ``start`` (0-based)."""
+    if isinstance(key, str):
+        written = re.compile(rf"\s*\"?{re.escape(key)}\"?\s*=")
+        for number in range(start + 1, len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if written.match(lines[number]):
+                return number + 1
+    return start + 1
 
 
 _FIELDS = sorted({*Config.model_fields, "fail-on", *Override.model_fields} - {"fail_on"})
@@ -148,11 +200,24 @@ def settings_for(file: Path) -> FileSettings:
     disable: tuple[str, ...] = ()
     platform = None
     for override in config.overrides:
-        if any(fnmatch(relative, glob) for glob in override.files):
+        if matches_any(relative, override.files):
             ruleset = _path(override.ruleset, folder) or ruleset
             disable += override.disable
             platform = override.platform or platform
-    return FileSettings(ruleset=ruleset, disable=disable, platform=platform)
+    return FileSettings(
+        ruleset=ruleset,
+        disable=disable,
+        platform=platform,
+        source=str(_file_of(folder)),
+        excluded=matches_any(relative, config.exclude),
+        included=not config.include or matches_any(relative, config.include),
+    )
+
+
+def _file_of(folder: Path) -> Path:
+    """The configuration file in ``folder``."""
+    yaml_file = folder / ".sociopolicy.yaml"
+    return yaml_file if yaml_file.is_file() else folder / "pyproject.toml"
 
 
 def default_ruleset(found: tuple[Config, Path] | None) -> str | None:
@@ -161,10 +226,12 @@ def default_ruleset(found: tuple[Config, Path] | None) -> str | None:
 
 
 def _relative(file: Path, folder: Path) -> str:
-    try:
-        return file.resolve().relative_to(folder).as_posix()
-    except ValueError:  # pragma: no cover - the config was found above the file
-        return file.as_posix()
+    for candidate in (file.resolve(), Path(os.path.abspath(file))):
+        try:
+            return candidate.relative_to(folder).as_posix()
+        except ValueError:  # pragma: no cover - the config was found above the file
+            continue
+    return file.as_posix()  # pragma: no cover
 
 
 def _path(reference: str | None, folder: Path) -> str | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .contentfiles import SUFFIXES
+from .globs import matches_any
 
 __all__ = ["SKIPPED_FOLDERS", "content_files"]
 
@@ -40,8 +40,8 @@ def content_files(
     A file named on the command line is always read (whatever its suffix) unless
     it matches ``exclude``; a folder is searched recursively for content files
     (``.txt``, ``.md``, ``.yaml``, ``.yml``, ``.json``, ``.csv``) that match
-    ``include`` (if given) and not ``exclude``. Globs match the path as shown,
-    with ``/`` between folders, or the file name alone.
+    ``include`` (if given) and not ``exclude``. Globs are relative to the
+    working folder (see :mod:`sociopolicy.globs`).
     """
     seen: set[Path] = set()
     for given in paths:
@@ -50,14 +50,15 @@ def content_files(
             found = sorted(_walk(path), key=lambda p: p.as_posix())
             for file in found:
                 shown = file.as_posix()
-                if _matches(shown, NOT_CONTENT) or _matches(shown, exclude):
+                where = _from_here(file)
+                if matches_any(where, NOT_CONTENT) or matches_any(where, exclude):
                     continue
-                if include and not _matches(shown, include):
+                if include and not matches_any(where, include):
                     continue
                 if file.resolve() not in seen:
                     seen.add(file.resolve())
                     yield file, shown
-        elif not _matches(path.as_posix(), exclude):
+        elif not matches_any(_from_here(path), exclude):
             key = path.resolve()
             if key not in seen:
                 seen.add(key)
@@ -82,6 +83,9 @@ def _regular(path: Path) -> bool:
         return False
 
 
-def _matches(shown: str, globs: Sequence[str]) -> bool:
-    name = shown.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(shown, g) or fnmatch.fnmatch(name, g) for g in globs)
+def _from_here(path: Path) -> str:
+    """``path`` relative to the working folder, for globs (as given when outside it)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
