@@ -100,12 +100,18 @@ def test_every_format_is_stable_and_well_formed(capsys: pytest.CaptureFixture[st
     assert ",title=tone.insult::" in github[0]
     assert any(line.startswith("::notice ") for line in github)  # a suggestion
     suites = ET.fromstring(outputs["junit"])
-    assert suites.get("failures") == "9"  # suggestions do not fail a test case
+    # Suggestions and findings in the comment replied to do not fail at --fail-on error.
+    assert suites.get("failures") == "6"
     cases = suites.findall("./testsuite/testcase")
     assert len(cases) == 6
     assert sum(1 for case in cases if case.find("failure") is not None) == 5
     outs = [node.text or "" for node in suites.iter("system-out")]
     assert any("decision take_offline" in text for text in outs)
+    assert any("In the comment replied to:" in text for text in outs)
+    comment = [f for f in found if f["target"] == "comment"]
+    assert len(comment) == 3
+    assert all(f["path"].endswith("reply.md") for f in comment)
+    assert sum("(in the comment)" in line for line in github) == 3
 
 
 def test_sarif_has_the_structure_code_scanning_needs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -381,3 +387,54 @@ def test_a_ruleset_in_a_folder_is_skipped_and_said_so(
 def test_checking_nothing_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path)]) == 0
     assert "no content was checked" in capsys.readouterr().err
+
+
+def test_sarif_describes_rules_of_every_ruleset_used_and_the_tool_own_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()  # the repository's top folder
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "local.yaml").write_text(
+        "name: local\nversion: '1'\nextends: public-sector\n"
+        "sources:\n  house: {title: House style, url: 'https://example.org/house'}\n"
+        "rules:\n"
+        "  - id: local.no-folks\n    category: language\n    kind: terms\n"
+        "    terms: [folks]\n    severity: warning\n    message: Say 'people'.\n"
+        "    rationale: Our house style. It says people.\n    source: [house]\n"
+        "    examples: {fail: ['Hi [[folks]]', 'The [[folks]] came'], pass: [Hi all, People came]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ".sociopolicy.yaml").write_text(
+        "overrides:\n  - files: ['local/']\n    ruleset: rules/local.yaml\n", encoding="utf-8"
+    )
+    (tmp_path / "local" / "my posts").mkdir(parents=True)
+    (tmp_path / "local" / "my posts" / "hello there.md").write_text(
+        "<!-- sociopolicy-disable no.such-rule -->\nHi folks\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "local")  # run from a subfolder of the repository
+    code, out = _run(capsys, ".", "--format", "sarif", "--fail-on", "warning")
+    assert code == 1
+    run = json.loads(out)["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert set(rules) == {"local.no-folks", "suppression"}
+    assert rules["local.no-folks"]["helpUri"] == "https://example.org/house"
+    assert rules["local.no-folks"]["properties"]["ruleset"] == "local@1"
+    assert "names a rule the ruleset does not have" in rules["suppression"]["help"]["text"]
+    locations = {
+        r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in run["results"]
+    }
+    assert locations["local.no-folks"] == {
+        "uri": "local/my%20posts/hello%20there.md",
+        "uriBaseId": "%SRCROOT%",
+    }
+
+
+def test_junit_failures_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(FIXTURES), "--exclude", "broken.yaml", "--format", "junit"]
+    counts = {}
+    for fail_on in ("error", "suggestion", "never"):
+        _, out = _run(capsys, *args, "--fail-on", fail_on)
+        counts[fail_on] = ET.fromstring(out).get("failures")
+    # suggestion adds the one suggestion; never counts nothing.
+    assert counts == {"error": "6", "suggestion": "7", "never": "0"}

@@ -22,7 +22,7 @@ from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
 from .loader import load_ruleset
 from .models import PLATFORMS, SEVERITIES, ContextValue, Draft, Report, Violation
-from .outputs import FORMATS, Finding, Result, write
+from .outputs import FORMATS, Finding, Result, failing, findings, write
 from .periods import context_day
 from .ruleset import Ruleset
 from .suppression import filtered, suppressions, without
@@ -32,7 +32,6 @@ from .text import LineIndex
 __all__ = ["main"]
 
 _FAIL_ON = (*SEVERITIES, "never")
-_RANK = {"error": 0, "warning": 1, "suggestion": 2}
 STDIN = "-"
 
 
@@ -233,25 +232,23 @@ def _check(args: argparse.Namespace) -> int:
         sys.stderr.write("sociopolicy: warning: no content was checked (no drafts found)\n")
     try:
         colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-        write(output_format, out, results, problems, main_ruleset, colour=colour, extra=extra)
+        used = [main_ruleset, *(r for r in rulesets.values() if r is not main_ruleset)]
+        write(
+            output_format,
+            out,
+            results,
+            problems,
+            used,
+            colour=colour,
+            extra=extra,
+            fail_on=fail_on,
+        )
     finally:
         if out is not sys.stdout:
             out.close()
     if problems:
         return 2
-    if fail_on == "never":
-        return 0
-    threshold = _RANK[fail_on]
-    # What the comment a reply answers says is not the author's to fix: only the
-    # drafts' own findings decide the exit code.
-    failing = any(
-        _RANK[v.severity] <= threshold
-        for r in results
-        for v in r.report.violations
-        if v.target == "draft"
-    )
-    failing = failing or any(_RANK[f.severity] <= threshold for f in extra)
-    return 1 if failing else 0
+    return 1 if any(failing(f, fail_on) for f in findings(results, (), extra)) else 0
 
 
 def _suppress(

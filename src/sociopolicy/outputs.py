@@ -7,10 +7,13 @@ and carries no timestamps, so two runs on the same files give the same bytes.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from ._version import __version__
@@ -87,26 +90,49 @@ def findings(
     return sorted(found, key=lambda f: (f.path, f.line, f.column, f.rule_id, f.message))
 
 
+#: Findings the command itself reports, with what they mean (for SARIF's rule list).
+TOOL_FINDINGS = {
+    INPUT_ERROR: "A content file, or a post in it, could not be read or parsed.",
+    "suppression": "A suppression comment or 'ignore' names a rule the ruleset does not have.",
+    "unused-suppression": "A suppression comment hides nothing and can be removed.",
+}
+_RANK = {"error": 0, "warning": 1, "suggestion": 2, "never": -1}
+
+
+def failing(finding: Finding, fail_on: str) -> bool:
+    """Whether ``finding`` makes the run fail at ``--fail-on fail_on``.
+
+    Findings in the comment a reply answers never do: they are not the author's to fix.
+    """
+    return finding.target == "draft" and _RANK[finding.severity] <= _RANK[fail_on]
+
+
 def write(
     name: str,
     out: TextIO,
     results: Sequence[Result],
     problems: Sequence[FileProblem],
-    ruleset: Ruleset,
+    rulesets: Sequence[Ruleset],
     *,
     colour: bool = False,
     extra: Sequence[Finding] = (),
+    fail_on: str = "error",
 ) -> None:
-    """Write the results in format ``name`` (``extra``: findings about suppressions)."""
+    """Write the results in format ``name``.
+
+    ``rulesets`` are those the run used, the main one first (they describe the
+    rules in SARIF); ``extra`` are findings about suppressions; ``fail_on``
+    decides which findings JUnit counts as failures.
+    """
     placed = findings(results, problems, extra)
     if name == "json":
         _json(out, results, placed)
     elif name == "github":
         _github(out, placed, results)
     elif name == "sarif":
-        _sarif(out, placed, ruleset)
+        _sarif(out, placed, rulesets)
     elif name == "junit":
-        _junit(out, results, placed)
+        _junit(out, results, placed, fail_on)
     else:
         _text(out, results, placed, colour)
 
@@ -152,6 +178,7 @@ def _json(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) -> 
                 "rule_id": f.rule_id,
                 "message": f.message,
                 "id": f.item_id,
+                "target": f.target,
             }
             for f in placed
         ],
@@ -171,6 +198,12 @@ def _json(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) -> 
 # ------------------------------------------------------------------ github
 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "suggestion": "notice"}
+_COMMENT_TITLE = {"comment": " (in the comment)"}
+
+
+def _message(f: Finding) -> str:
+    """The message, saying so when it is about the comment a reply answers."""
+    return f"In the comment replied to: {f.message}" if f.target == "comment" else f.message
 
 
 def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -> None:
@@ -181,10 +214,10 @@ def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -
                 f"file={_gh_property(f.path)}",
                 f"line={f.line}",
                 f"col={f.column}",
-                f"title={_gh_property(f.rule_id)}",
+                f"title={_gh_property(f.rule_id + _COMMENT_TITLE.get(f.target, ''))}",
             ]
         )
-        out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_data(f.message)}\n")
+        out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_data(_message(f))}\n")
     # What to do with each draft that needs action (a reply to escalate, a comment to hide).
     for result in results:
         if result.report.actions:
@@ -208,44 +241,21 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
+def _sarif(out: TextIO, placed: Sequence[Finding], rulesets: Sequence[Ruleset]) -> None:
     used = sorted({f.rule_id for f in placed})
-    by_id = {rule.id: rule for rule in ruleset.rules}
-    rules = []
-    for rule_id in used:
-        rule = by_id.get(rule_id)
-        entry: dict[str, object] = {"id": rule_id}
-        if rule is not None:
-            rationale = rule.rationale or rule.id
-            entry["shortDescription"] = {"text": rationale.split(". ")[0].rstrip(".") + "."}
-            entry["fullDescription"] = {"text": rationale}
-            entry["help"] = {"text": f"{rationale} Source: {_cite(ruleset, rule.source)}"}
-            url = next(
-                (
-                    ruleset.sources[k].url
-                    for k in rule.source
-                    if k in ruleset.sources and ruleset.sources[k].url
-                ),
-                None,
-            )
-            if url:
-                entry["helpUri"] = url
-            entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[rule.severity]}
-            entry["properties"] = {"category": rule.category}
-        else:
-            entry["shortDescription"] = {"text": "A file could not be read or parsed."}
-        rules.append(entry)
+    rules = [_descriptor(rule_id, rulesets) for rule_id in used]
     index = {rule_id: number for number, rule_id in enumerate(used)}
+    root = _repository_root()
     sarif_results = [
         {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": _message(f)},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.path)},
+                        "artifactLocation": _artifact(f.path, root),
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
@@ -275,16 +285,46 @@ def _sarif(out: TextIO, placed: Sequence[Finding], ruleset: Ruleset) -> None:
     out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
 
+def _descriptor(rule_id: str, rulesets: Sequence[Ruleset]) -> dict[str, object]:
+    """SARIF's description of a rule, from the first ruleset of the run that has it."""
+    entry: dict[str, object] = {"id": rule_id}
+    for ruleset in rulesets:
+        rule = next((r for r in ruleset.rules if r.id == rule_id), None)
+        if rule is None:
+            continue
+        rationale = rule.rationale or rule.id
+        entry["shortDescription"] = {"text": rationale.split(". ")[0].rstrip(".") + "."}
+        entry["fullDescription"] = {"text": rationale}
+        entry["help"] = {"text": f"{rationale} Source: {_cite(ruleset, rule.source)}"}
+        url = next(
+            (
+                ruleset.sources[k].url
+                for k in rule.source
+                if k in ruleset.sources and ruleset.sources[k].url
+            ),
+            None,
+        )
+        if url:
+            entry["helpUri"] = url
+        entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[rule.severity]}
+        entry["properties"] = {"category": rule.category, "ruleset": ruleset.ref}
+        return entry
+    meaning = TOOL_FINDINGS.get(rule_id, "A finding of the sociopolicy command.")
+    entry["shortDescription"] = {"text": meaning}
+    entry["fullDescription"] = {"text": meaning}
+    entry["help"] = {"text": meaning}
+    return entry
+
+
 def _properties(f: Finding) -> dict[str, object]:
-    """The draft's decision and actions, on each of its results."""
-    if f.report is None or not f.report.actions:
-        return {}
-    return {
-        "properties": {
-            "decision": f.report.decision,
-            "actions": [a.model_dump(mode="json", exclude_none=True) for a in f.report.actions],
-        }
-    }
+    """Where the finding is (draft or comment), and the draft's decision and actions."""
+    properties: dict[str, object] = {"target": f.target}
+    if f.report is not None and f.report.actions:
+        properties["decision"] = f.report.decision
+        properties["actions"] = [
+            a.model_dump(mode="json", exclude_none=True) for a in f.report.actions
+        ]
+    return {"properties": properties}
 
 
 def _cite(ruleset: Ruleset, keys: Sequence[str]) -> str:
@@ -298,22 +338,45 @@ def _cite(ruleset: Ruleset, keys: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def _uri(path: str) -> str:
-    return path.replace("\\", "/").removeprefix("./")
+def _repository_root() -> Path:
+    """The repository the working folder is in (its top folder), or else the working folder."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """A file as SARIF wants it: a URI relative to the repository's top folder
+    (percent-encoded, ``uriBaseId`` ``%SRCROOT%``), or a ``file:`` URI outside it."""
+    if path == "<stdin>":
+        return {"uri": "stdin"}
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root).as_posix()
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 # ------------------------------------------------------------------- junit
 
 
-def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) -> None:
+def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], fail_on: str) -> None:
+    # One test case per file: an <error> per file problem, a <failure> per finding
+    # that fails the run at --fail-on, and the rest (lower findings, findings in
+    # the comment replied to, decisions) in <system-out>.
     by_file: dict[str, list[Finding]] = {}
     for f in placed:
         by_file.setdefault(f.path, []).append(f)
     files = sorted({r.item.path for r in results} | set(by_file))
-    failures = sum(1 for f in placed if f.severity != "suggestion")
+    errors = sum(1 for f in placed if f.rule_id == INPUT_ERROR)
+    failures = sum(1 for f in placed if f.rule_id != INPUT_ERROR and failing(f, fail_on))
+    counts = f'tests="{len(files)}" failures="{failures}" errors="{errors}"'
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(f'<testsuites name="sociopolicy" tests="{len(files)}" failures="{failures}">\n')
-    out.write(f'  <testsuite name="sociopolicy" tests="{len(files)}" failures="{failures}">\n')
+    out.write(f'<testsuites name="sociopolicy" {counts}>\n')
+    out.write(f'  <testsuite name="sociopolicy" {counts}>\n')
     decisions: dict[str, list[str]] = {}
     for result in results:
         if result.report.actions:
@@ -322,21 +385,27 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) ->
                 f"actions: {_actions(result.report.actions)}"
             )
     for path in files:
-        found = [f for f in by_file.get(path, []) if f.severity != "suggestion"]
+        found = by_file.get(path, [])
         out.write(f'    <testcase name={quoteattr(path)} classname="sociopolicy"')
         if not found and path not in decisions:
             out.write("/>\n")
             continue
         out.write(">\n")
+        notes = []
         for f in found:
-            text = f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule_id} {f.message}"
-            out.write(
-                f"      <failure type={quoteattr(f.rule_id)} message={quoteattr(_xml(f.message))}>"
-                f"{escape(_xml(text))}</failure>\n"
-            )
-        if path in decisions:
-            joined = _xml(chr(10).join(decisions[path]))
-            out.write(f"      <system-out>{escape(joined)}</system-out>\n")
+            text = f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule_id} {_message(f)}"
+            if f.rule_id == INPUT_ERROR or failing(f, fail_on):
+                tag = "error" if f.rule_id == INPUT_ERROR else "failure"
+                message = quoteattr(_xml(f.message))
+                out.write(
+                    f"      <{tag} type={quoteattr(f.rule_id)} message={message}>"
+                    f"{escape(_xml(text))}</{tag}>\n"
+                )
+            else:
+                notes.append(text)
+        notes.extend(decisions.get(path, ()))
+        if notes:
+            out.write(f"      <system-out>{escape(_xml(chr(10).join(notes)))}</system-out>\n")
         out.write("    </testcase>\n")
     out.write("  </testsuite>\n</testsuites>\n")
 
