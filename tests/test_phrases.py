@@ -104,3 +104,16 @@ def test_the_word_start_scan_finds_what_the_case_blind_scan_finds(text: str) -> 
     # same text down that second path, which must find the same hits.
     index = PhraseIndex(_PHRASE_SETS)
     assert index.scan(text) == index.scan(text + "\n\u0130")
+
+
+def test_the_whitespace_list_is_what_re_calls_whitespace() -> None:
+    import re
+    import sys
+
+    from sociopolicy.phrases import WHITESPACE
+
+    spaces = re.compile(r"\s")
+    every = "".join(
+        chr(code) for code in range(sys.maxunicode + 1) if spaces.match(chr(code))
+    )
+    assert every == WHITESPACE

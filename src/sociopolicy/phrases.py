@@ -32,11 +32,25 @@ from .text import APOSTROPHES, Form, inflections, straighten
 __all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
 
 _APOSTROPHE_CLASS = "[" + APOSTROPHES + "]"
-_START = r"(?<!\w)(?<!\w" + _APOSTROPHE_CLASS + ")"
-_END = r"(?!\w)(?!" + _APOSTROPHE_CLASS + r"(?!s(?!\w))\w)"
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _SPLIT = re.compile(_SEPARATOR)
-_INNER_WORD = re.compile(_START + r"\w")
+_INNER_WORD = re.compile(r"(?<!\w)(?<!\w" + _APOSTROPHE_CLASS + r")\w")
+#: What ``re`` counts as whitespace (``\s``), listed so that no table is built at
+#: import; a test checks it against ``str.isspace`` over every code point.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+# Texts are scanned folded: every separator (whitespace, hyphen) becomes a space
+# and every apostrophe a straight one. Folding keeps the length, so offsets stay
+# right, and it keeps character classes out of the merged regex, which would
+# otherwise take several times longer to compile.
+_FOLD = str.maketrans(
+    {**dict.fromkeys(WHITESPACE + "-\u2010\u2011", " "), **dict.fromkeys(APOSTROPHES, "'")}
+)
+_START = r"(?<!\w)(?<!\w')"
+_END = r"(?!\w)(?!'(?!s(?!\w))\w)"
 _RESOLVED_CACHE_SIZE = 10_000
 _LONGEST_CACHED_MATCH = 64
 
@@ -52,11 +66,8 @@ def phrase_key(text: str) -> str:
 
 
 def _escape(char: str) -> str:
-    if char == "'":
-        return _APOSTROPHE_CLASS
-    if char == " ":
-        return _SEPARATOR
-    return re.escape(char)
+    """A key's character in the merged regex, which runs on folded text."""
+    return " +" if char == " " else re.escape(char)
 
 
 def _is_word_char(char: str) -> bool:
@@ -200,21 +211,23 @@ class PhraseIndex:
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given."""
         found: list[list[Hit]] = [[] for _ in self.sets]
+        folded = text.translate(_FOLD)
         if self._starts is not None:
-            lowered = text.lower()
+            lowered = folded.lower()
             if len(lowered) == len(text):
                 record = self._record
                 for match in self._starts.finditer(" " + lowered):
                     start, end = match.span(1)
                     record(found, text[start - 1 : end - 1], start - 1)
             else:  # lower-casing changed the length ("İ"): match the text as it is
-                self._scan_any_case(text, found)
+                self._scan_any_case(text, folded, found)
         if self._symbolic is not None:
-            for match in self._symbolic.finditer(text):
-                self._record(found, match.group(1), match.start())
+            for match in self._symbolic.finditer(folded):
+                start, end = match.span(1)
+                self._record(found, text[start:end], start)
         return found
 
-    def _scan_any_case(self, text: str, found: list[list[Hit]]) -> None:
+    def _scan_any_case(self, text: str, folded: str, found: list[list[Hit]]) -> None:
         """The scan for a text whose lower-cased form has another length.
 
         The trie regex runs with IGNORECASE (compiled the first time it is
@@ -226,12 +239,12 @@ class PhraseIndex:
             assert self._trie is not None
             self._any_case = re.compile(_START + self._trie, re.IGNORECASE)
         search = self._any_case
-        for match in search.finditer(text):
+        for match in search.finditer(folded):
             start, end = match.span()
             if not self._record(found, text[start:end], start):
                 continue
             for inner in _INNER_WORD.finditer(text, start + 1, end):
-                overlap = search.match(text, inner.start())
+                overlap = search.match(folded, inner.start())
                 if overlap is not None:
                     self._record(found, text[overlap.start() : overlap.end()], overlap.start())
 
