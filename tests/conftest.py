@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -53,6 +54,9 @@ def labelled_params(items: Sequence[Any]) -> list[Any]:
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The tests (and the commands they run) keep the pattern cache out of the home folder.
+os.environ.setdefault("SOCIOPOLICY_CACHE_DIR", tempfile.mkdtemp(prefix="sociopolicy-cache-"))
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(

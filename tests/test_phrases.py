@@ -113,7 +113,5 @@ def test_the_whitespace_list_is_what_re_calls_whitespace() -> None:
     from sociopolicy.phrases import WHITESPACE
 
     spaces = re.compile(r"\s")
-    every = "".join(
-        chr(code) for code in range(sys.maxunicode + 1) if spaces.match(chr(code))
-    )
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if spaces.match(chr(code)))
     assert every == WHITESPACE

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
+from ..patterncache import pattern_groups
 from ..phrases import PhraseSet
 from ..text import Spans, straighten
 from ._phrasing import compile_phrases
@@ -70,7 +71,7 @@ class PatternRule(RuleBase):
     @property
     def group_names(self) -> tuple[str, ...]:
         """The named groups of the pattern."""
-        return tuple(regex.compile(self.pattern, _flags(self.ignore_case)).groupindex)
+        return pattern_groups(self.pattern, _flags(self.ignore_case))
 
     kind: Literal["pattern"]
     pattern: StrictStr = Field(min_length=1, description="The regular expression.")
@@ -92,7 +93,7 @@ class PatternRule(RuleBase):
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
-            regex.compile(value, _flags(True))
+            pattern_groups(value, _flags(True))
         except regex.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
@@ -102,11 +103,23 @@ class PatternRule(RuleBase):
 
 
 class _PatternMatcher:
-    __slots__ = ("exceptions", "phrase_sets", "prefilter", "regex", "required", "rule_id")
+    __slots__ = (
+        "_regex",
+        "exceptions",
+        "flags",
+        "pattern",
+        "phrase_sets",
+        "prefilter",
+        "required",
+        "rule_id",
+    )
 
     def __init__(self, rule: PatternRule) -> None:
         self.rule_id = rule.id
-        self.regex = regex.compile(rule.pattern, _flags(rule.ignore_case))
+        # Compiled when a text first gets past the prefilter (see patterncache).
+        self.pattern = rule.pattern
+        self.flags = _flags(rule.ignore_case)
+        self._regex: regex.Pattern[str] | None = None
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
@@ -124,13 +137,18 @@ class _PatternMatcher:
         # Curly apostrophes are matched as straight ones (phones type a curly one in "I\u2019m");
         # the straightened text has the same length, so spans are unchanged.
         subject = text.memo("straight", straighten)
+        if self._regex is None:
+            try:
+                self._regex = regex.compile(self.pattern, self.flags)
+            except regex.error as exc:  # only if the pattern cache was tampered with
+                raise CheckIncomplete(f"the pattern does not compile: {exc}") from None
         try:
             # Most texts have no match: one search answers that more cheaply
             # than starting an iterator.
-            first = self.regex.search(subject, timeout=limit)
+            first = self._regex.search(subject, timeout=limit)
             if first is None:
                 return
-            matches = list(self.regex.finditer(subject, first.start(), timeout=limit))
+            matches = list(self._regex.finditer(subject, first.start(), timeout=limit))
         except TimeoutError:
             logger.warning(
                 "rule %s: pattern timed out on a text of %d characters",

@@ -1,0 +1,110 @@
+"""Remember, across runs, which regular expressions compile and their group names.
+
+Compiling a ruleset's expressions is most of the cost of loading it, and a
+command such as ``sociopolicy check`` loads its ruleset in every run. Loading
+only needs to know that an expression is valid and what its named groups are;
+the compiled expression is needed only when a text gets past the rule's
+prefilter. So the answer is kept in a small JSON file in the user's cache folder,
+and expressions are compiled when first used.
+
+The cache holds no code and nothing from drafts: only digests of expressions
+known to compile, with their group names. Delete it at any time. Its folder is
+``$SOCIOPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/sociopolicy``, else
+``~/.cache/sociopolicy``; set ``SOCIOPOLICY_NO_CACHE=1`` to neither read nor
+write it. A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import regex
+
+__all__ = ["cache_file", "pattern_groups"]
+
+_FILE_NAME = "patterns.json"
+_MAX_ENTRIES = 20_000
+_lock = threading.Lock()
+_known: dict[str, tuple[str, ...]] | None = None
+_dirty = False
+
+
+def cache_file() -> Path | None:
+    """Where the cache is kept, or None when caching is turned off."""
+    if os.environ.get("SOCIOPOLICY_NO_CACHE"):
+        return None
+    folder = os.environ.get("SOCIOPOLICY_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "sociopolicy")
+    return Path(folder) / _FILE_NAME
+
+
+def _digest(pattern: str, flags: int) -> str:
+    text = f"{regex.__version__}\0{flags}\0{pattern}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _load() -> dict[str, tuple[str, ...]]:
+    global _known
+    if _known is None:
+        _known = {}
+        path = cache_file()
+        if path is not None:
+            with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                _known = {
+                    str(key): tuple(str(name) for name in names)
+                    for key, names in data["patterns"].items()
+                    if isinstance(names, list)
+                }
+    return _known
+
+
+def pattern_groups(pattern: str, flags: int) -> tuple[str, ...]:
+    """The named groups of ``pattern`` (compiled with ``flags``).
+
+    Raises ``regex.error`` when it does not compile. The answer is remembered
+    in the cache, so a later run need not compile the expression to know it.
+    """
+    global _dirty
+    key = _digest(pattern, flags)
+    with _lock:
+        known = _load()
+        if key in known:
+            return known[key]
+    names = tuple(regex.compile(pattern, flags).groupindex)
+    with _lock:
+        if len(known) >= _MAX_ENTRIES:
+            known.clear()
+        known[key] = names
+        _dirty = True
+    return names
+
+
+@atexit.register
+def _save() -> None:
+    """Write new entries (atomically: a reader never sees half a file)."""
+    global _dirty
+    path = cache_file()
+    if not _dirty or _known is None or path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"patterns": {k: list(v) for k, v in _known.items()}})
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".patterns-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(payload)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        _dirty = False
