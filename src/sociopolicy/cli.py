@@ -26,7 +26,6 @@ from .outputs import FORMATS, Finding, Result, failing, findings, write
 from .periods import context_day
 from .ruleset import Ruleset
 from .suppression import filtered, suppressions, without
-from .testrun import run_tests
 from .text import LineIndex
 
 __all__ = ["main"]
@@ -203,18 +202,18 @@ def _check(args: argparse.Namespace) -> int:
     results = []
     problems: list[FileProblem] = []
     extra: list[Finding] = []
-    explicit = {Path(p).resolve() for p in args.paths if p != STDIN and Path(p).is_file()}
+    explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
     for path, shown in _inputs(args):
         settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
         if path is not None and (settings.excluded or not (args.include or settings.included)):
             # The configuration says this is not content; say so for a file named.
-            if path.resolve() in explicit:
+            if os.path.abspath(path) in explicit:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
             continue
         if path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:
-            named = path.resolve() in explicit
+            named = os.path.abspath(path) in explicit
             read = read_content(path, shown, csv_column=args.csv_column, found=not named)
             found, trouble = read.items, read.problems
             if read.skipped:
@@ -255,7 +254,7 @@ def _suppress(
     item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
 ) -> tuple[Report, list[Finding]]:
     """Apply a Markdown file's suppression comments; note unknown and unused ones."""
-    known = {rule.id for rule in ruleset.rules}
+    known: frozenset[str] = ruleset.compiled.rule_ids
 
     def note(at: tuple[int, int], rule_id: str, message: str) -> Finding:
         return Finding(item.path, at[0], at[1], "warning", rule_id, message)
@@ -358,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command == "test":
+            from .testrun import run_tests  # only this command needs it
+
             return run_tests(args.rulesets, sys.stdout)
         return _check(args)
     except SociopolicyError as exc:

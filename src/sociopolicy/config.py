@@ -102,7 +102,12 @@ class FileSettings(StrictModel):
 
 def config_for(folder: Path) -> tuple[Config, Path] | None:
     """The configuration that governs ``folder`` and the folder it is in, if any."""
-    return _find(folder.resolve())
+    return _find_from(os.path.abspath(folder))
+
+
+@functools.lru_cache(maxsize=256)
+def _find_from(folder: str) -> tuple[Config, Path] | None:
+    return _find(Path(folder).resolve())
 
 
 @functools.lru_cache(maxsize=256)
@@ -226,7 +231,7 @@ def default_ruleset(found: tuple[Config, Path] | None) -> str | None:
 
 
 def _relative(file: Path, folder: Path) -> str:
-    for candidate in (file.resolve(), Path(os.path.abspath(file))):
+    for candidate in (Path(os.path.abspath(file)), file.resolve()):
         try:
             return candidate.relative_to(folder).as_posix()
         except ValueError:  # pragma: no cover - the config was found above the file

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -43,49 +42,59 @@ def content_files(
     ``include`` (if given) and not ``exclude``. Globs are relative to the
     working folder (see :mod:`sociopolicy.globs`).
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    here = os.getcwd()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(_walk(path), key=lambda p: p.as_posix())
-            for file in found:
-                shown = file.as_posix()
-                where = _from_here(file)
+            base = _from_here(given, here)
+            for relative, is_link in sorted(_walk(given)):
+                file = os.path.join(given, relative)
+                where = f"{base}/{relative}" if base != "." else relative
                 if matches_any(where, NOT_CONTENT) or matches_any(where, exclude):
                     continue
                 if include and not matches_any(where, include):
                     continue
-                if file.resolve() not in seen:
-                    seen.add(file.resolve())
-                    yield file, shown
-        elif not matches_any(_from_here(path), exclude):
-            key = path.resolve()
+                key = os.path.realpath(file) if is_link else os.path.abspath(file)
+                if key not in seen:
+                    seen.add(key)
+                    yield Path(file), Path(file).as_posix()
+        elif not matches_any(_from_here(given, here), exclude):
+            key = os.path.realpath(given)
             if key not in seen:
                 seen.add(key)
                 yield path, given
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Regular content files under ``folder``; links to folders are not followed (no loops)."""
-    for root, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS]
-        for name in files:
-            path = Path(root) / name
-            if path.suffix.lower() in SUFFIXES and _regular(path):
-                yield path
+def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """(path under ``folder`` with ``/``, is a link) for each regular content file.
 
-
-def _regular(path: Path) -> bool:
-    """A regular file (or a link to one): not a pipe, device or broken link."""
+    Links to folders are not followed (no loops); version control, environments
+    and caches are skipped.
+    """
     try:
-        return stat.S_ISREG(path.stat().st_mode)
+        entries = list(os.scandir(os.path.join(folder, prefix) if prefix else folder))
     except OSError:
-        return False
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_FOLDERS:
+                    yield from _walk(folder, name + "/")
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                # is_file() follows a link to a file; pipes, devices and broken links fail it.
+                yield name, entry.is_symlink()
+        except OSError:
+            continue
 
 
-def _from_here(path: Path) -> str:
-    """``path`` relative to the working folder, for globs (as given when outside it)."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _from_here(path: str, here: str) -> str:
+    """``path`` relative to the working folder ``here``, with ``/``, for globs
+    (as given when outside it)."""
+    absolute = os.path.abspath(path)
+    if absolute == here:
+        return "."
+    if absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return absolute[len(here.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    return Path(path).as_posix()

@@ -208,6 +208,8 @@ class CompiledRuleset:
         #: The Ruleset this was compiled for; a copy of it is not accepted.
         self.owner = weakref.ref(owner)
         self.rules = tuple(rules)
+        #: Every rule id, for telling a known id from a mistyped one.
+        self.rule_ids = frozenset(item.rule.id for item in self.rules)
         self.vars = dict(variables)
         self._by_target = {
             target: tuple(item for item in self.rules if target in item.rule.applies_to)

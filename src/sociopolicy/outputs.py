@@ -410,9 +410,9 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], fa
     out.write("  </testsuite>\n</testsuites>\n")
 
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def _xml(text: str) -> str:
     """Text without the characters XML 1.0 cannot hold."""
-    return _NOT_XML.sub("\ufffd", text)
+    return re.sub(_NOT_XML, "\ufffd", text)  # re caches the compiled pattern
