@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +42,36 @@ def make_drafts(count: int, seed: int = 2026) -> list[str]:
     return drafts
 
 
+def import_seconds(runs: int = 5) -> float:
+    """Best wall time of ``import sociopolicy`` in a fresh interpreter."""
+    code = (
+        "import time; t = time.perf_counter(); import sociopolicy; print(time.perf_counter() - t)"
+    )
+    return min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout)
+        for _ in range(runs)
+    )
+
+
+def cli_run(files: int, ruleset: str, runs: int = 3) -> tuple[float, float]:
+    """Best wall time (s) and peak memory (MB) of ``sociopolicy check`` over a folder
+    of ``files`` one-post files, start-up included."""
+    with tempfile.TemporaryDirectory() as folder:
+        for number, text in enumerate(make_drafts(files, seed=7)):
+            suffix = ".md" if number % 2 else ".txt"
+            Path(folder, f"post-{number:05d}{suffix}").write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "sociopolicy", "check", folder, "--ruleset", ruleset]
+        command += ["--fail-on", "never"]
+        subprocess.run(command, capture_output=True, check=True)  # fills the pattern cache
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux
+    return min(times), peak_kb / 1024
+
+
 def _micro(ns: float) -> str:
     return f"{ns / 1000:8.1f} µs"
 
@@ -47,6 +81,9 @@ def main() -> None:
     parser.add_argument("--drafts", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5, help="passes over all drafts")
     parser.add_argument("--ruleset", default="public-sector")
+    parser.add_argument(
+        "--cli-files", type=int, default=1300, help="one-post files for the CLI run (0: skip)"
+    )
     args = parser.parse_args()
 
     loads = []
@@ -104,6 +141,15 @@ def main() -> None:
     print(f"ruleset=None     median {_micro(statistics.median(by_name))}  (looked up by name)")
     print(f"platform=x       median {_micro(statistics.median(on_x))}  (X length counted)")
     print(f"throughput       {1e9 * len(timings) / sum(timings):,.0f} drafts per second")
+    print(
+        f"import           {import_seconds() * 1000:8.1f} ms  (import sociopolicy, fresh process)"
+    )
+    if args.cli_files:
+        seconds, megabytes = cli_run(args.cli_files, args.ruleset)
+        print(
+            f"CLI              {seconds:8.2f} s   (sociopolicy check, {args.cli_files} one-post "
+            f"files, start-up included; peak memory {megabytes:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -115,3 +115,40 @@ def test_the_whitespace_list_is_what_re_calls_whitespace() -> None:
     spaces = re.compile(r"\s")
     every = "".join(chr(code) for code in range(sys.maxunicode + 1) if spaces.match(chr(code)))
     assert every == WHITESPACE
+
+
+def _reference_hits(phrase_set: PhraseSet, text: str) -> set[tuple[int, int, str]]:
+    """Every (start, end, phrase) the matching rules allow, by brute force."""
+    import re
+
+    found = set()
+    for key, entries in phrase_set.keys.items():
+        words = [re.escape(word).replace("'", "['\u2019\u02bc]") for word in key.split(" ")]
+        body = r"[\s\-\u2010\u2011]+".join(words)
+        start = r"(?<!\w)(?<!\w['\u2019\u02bc])" if key[0].isalnum() else r"(?<!\w)"
+        end = r"(?!\w)(?!['\u2019\u02bc](?!s(?!\w))\w)" if key[-1].isalnum() else ""
+        for match in re.finditer(f"(?=({start}{body}{end}))", text, re.IGNORECASE):
+            for entry, _ in entries:
+                spelling = " ".join(re.split(r"[\s\-\u2010\u2011]+", match.group(1)))
+                spelling = spelling.replace("\u2019", "'").replace("\u02bc", "'")
+                if entry.ignore_case or spelling in entry.spellings:
+                    found.add((match.start(1), match.end(1), entry.phrase))
+    return found
+
+
+_REFERENCE_SET = PhraseSet(["don", "don't", "gap", "gap pad", "can", "chairman", "rock n roll"])
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["don", "'t", "'s", "'", "\u2019", "t", "s", "gap", "pad", "can", "chairman",
+             "rock", "n", "roll", " ", "-", "\n", ".", "x"]
+        ),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_hits_are_what_the_matching_rules_allow(text: str) -> None:
+    hits = {(h.start, h.end, h.entry.phrase) for h in _REFERENCE_SET.find(text)}
+    assert hits == _reference_hits(_REFERENCE_SET, text)

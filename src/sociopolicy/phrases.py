@@ -50,7 +50,11 @@ _FOLD = str.maketrans(
     {**dict.fromkeys(WHITESPACE + "-\u2010\u2011", " "), **dict.fromkeys(APOSTROPHES, "'")}
 )
 _START = r"(?<!\w)(?<!\w')"
-_END = r"(?!\w)(?!'(?!s(?!\w))\w)"
+# A phrase that ends in a letter or digit ends at a word boundary. It must not
+# end inside a word with an apostrophe either ("don" in "don't"; a possessive
+# "'s" is fine): that is checked in Python (see _inside_word), as a lookahead per
+# phrase would make the merged regex take three times longer to compile.
+_END = r"\b"
 _RESOLVED_CACHE_SIZE = 10_000
 _LONGEST_CACHED_MATCH = 64
 
@@ -72,6 +76,17 @@ def _escape(char: str) -> str:
 
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _inside_word(folded: str, end: int) -> bool:
+    """Whether a phrase ending at ``end`` (after a word character) ends inside a word:
+    an apostrophe follows, then a word character that is not a possessive ``s``."""
+    if folded[end : end + 1] != "'":
+        return False
+    after = folded[end + 1 : end + 2]
+    if not after or not _is_word_char(after):
+        return False
+    return not (after in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +233,13 @@ class PhraseIndex:
                 record = self._record
                 for match in self._starts.finditer(" " + lowered):
                     start, end = match.span(1)
-                    record(found, text[start - 1 : end - 1], start - 1)
+                    record(found, text[start - 1 : end - 1], start - 1, folded)
             else:  # lower-casing changed the length ("İ"): match the text as it is
                 self._scan_any_case(text, folded, found)
         if self._symbolic is not None:
             for match in self._symbolic.finditer(folded):
                 start, end = match.span(1)
-                self._record(found, text[start:end], start)
+                self._record(found, text[start:end], start, folded)
         return found
 
     def _scan_any_case(self, text: str, folded: str, found: list[list[Hit]]) -> None:
@@ -241,15 +256,20 @@ class PhraseIndex:
         search = self._any_case
         for match in search.finditer(folded):
             start, end = match.span()
-            if not self._record(found, text[start:end], start):
+            if not self._record(found, text[start:end], start, folded):
                 continue
             for inner in _INNER_WORD.finditer(text, start + 1, end):
                 overlap = search.match(folded, inner.start())
                 if overlap is not None:
-                    self._record(found, text[overlap.start() : overlap.end()], overlap.start())
+                    at = overlap.start()
+                    self._record(found, text[at : overlap.end()], at, folded)
 
-    def _record(self, found: list[list[Hit]], matched: str, start: int) -> bool:
-        """Add the hits a match stands for; True if it has more than one word."""
+    def _record(self, found: list[list[Hit]], matched: str, start: int, folded: str) -> bool:
+        """Add the hits a match stands for; True if it has more than one word.
+
+        When the match ends inside a word ("don" in "don't"), only the shorter
+        phrases made of its leading words count.
+        """
         resolved = self._resolved.get(matched)
         if resolved is None:
             resolved = self._resolve(matched)
@@ -258,8 +278,11 @@ class PhraseIndex:
                     self._resolved.clear()
                 self._resolved[matched] = resolved
         entries, several_words = resolved
+        whole = len(matched)
+        cut = _is_word_char(matched[-1]) and _inside_word(folded, start + whole)
         for number, entry, form, length in entries:
-            found[number].append(Hit(start, start + length, entry, form))
+            if not (cut and length == whole):
+                found[number].append(Hit(start, start + length, entry, form))
         return several_words
 
     def _resolve(self, matched: str) -> _Resolved:
