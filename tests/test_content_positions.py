@@ -7,11 +7,13 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sociopolicy.contentfiles import ContentRead, read_content
+from sociopolicy.cli import main
+from sociopolicy.contentfiles import ContentRead, CsvColumns, read_content
 from sociopolicy.sourcemap import value_offsets
 from sociopolicy.text import LineIndex
 from sociopolicy.yamlsource import load_yaml
@@ -164,3 +166,59 @@ def test_a_finding_in_the_comment_points_into_the_comment(tmp_path: Path) -> Non
     assert comment is not None
     assert item.place_comment is not None
     assert item.place_comment(comment.index("0412")) == (4, 16)
+
+
+LINK_RULES = """\
+name: links
+version: "1"
+extends: public-sector
+rules:
+  - id: local.shortener
+    category: accessibility
+    kind: links
+    shorteners: [bit.ly]
+    severity: warning
+    message: "Give the full address, not a shortened one."
+    rationale: People cannot see where a shortened link goes.
+    source: [note]
+    examples:
+      fail: ["See [[https://bit.ly/x1]]", "Go to [[bit.ly/abc]] now"]
+      pass: ["See https://www.example.gov.au/x", "Go to example.org"]
+sources:
+  note: {title: A note, note: Written for this test.}
+"""
+
+
+def test_csv_columns_can_be_named_and_a_link_cell_is_checked_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "links.yaml").write_text(LINK_RULES, encoding="utf-8")
+    (tmp_path / ".sociopolicy.yaml").write_text(
+        "ruleset: links.yaml\ncsv: {message: Post Copy, date: Publish At, link: Link URL}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "export.csv").write_text(
+        "Publish At;Post Copy;Link URL\n"
+        "2026-08-20;Bin day moves to Thursday.; https://bit.ly/abc\n"
+        '2026-08-21;"Read it at https://bit.ly/abc";https://bit.ly/abc\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "export.csv", "--fail-on", "warning"]) == 1
+    out = capsys.readouterr().out
+    # The link cell's own column (after its leading space), and once only when the
+    # message already has the link.
+    assert "export.csv:2:40: warning local.shortener" in out
+    assert "export.csv:3:24: warning local.shortener" in out
+    assert out.count(": warning local.shortener") == 2
+    assert main(["check", "export.csv", "--csv-date-column", "When"]) == 2
+    assert "no date column named 'When'" in capsys.readouterr().out
+
+
+def test_csv_reports_a_missing_named_column(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n", encoding="utf-8")
+    read = read_content(export, "export.csv", csv=CsvColumns(message="Copy"))
+    assert [p.message for p in read.problems] == [
+        "no message column (looked for: Copy); name it with --csv-column"
+    ]

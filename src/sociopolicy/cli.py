@@ -17,7 +17,7 @@ from typing import TextIO
 from ._version import __version__
 from .api import check_draft
 from .config import config_for, default_ruleset, settings_for
-from .contentfiles import ContentItem, FileProblem, read_content
+from .contentfiles import ContentItem, CsvColumns, FileProblem, read_content
 from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
 from .loader import load_ruleset
@@ -112,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
+    )
+    check.add_argument(
+        "--csv-date-column", metavar="NAME", help="the CSV column holding the date (default: found)"
+    )
+    check.add_argument(
+        "--csv-link-column", metavar="NAME", help="the CSV column holding a link (default: found)"
     )
     check.add_argument(
         "--fail-on",
@@ -214,7 +220,12 @@ def _check(args: argparse.Namespace) -> int:
             found, trouble = _stdin_item(args.kind, comment)
         else:
             named = os.path.abspath(path) in explicit
-            read = read_content(path, shown, csv_column=args.csv_column, found=not named)
+            columns = CsvColumns(
+                message=args.csv_column or settings.csv.message,
+                date=args.csv_date_column or settings.csv.date,
+                link=args.csv_link_column or settings.csv.link,
+            )
+            read = read_content(path, shown, csv=columns, found=not named)
             found, trouble = read.items, read.problems
             if read.skipped:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")

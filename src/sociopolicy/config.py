@@ -9,6 +9,7 @@ ruleset, globs) are relative to that folder. Keys::
     fail-on: warning
     format: github
     exclude: ["drafts/archive/*"]
+    csv: {message: Post copy, date: Publish at, link: Link URL}
     overrides:
       - files: ["replies/*.md"]
         platform: facebook
@@ -73,6 +74,14 @@ class Override(StrictModel):
     platform: Platform | None = Field(default=None, description="Platform when a file gives none.")
 
 
+class CsvConfig(StrictModel):
+    """Header names of a CSV export's columns (any capitals)."""
+
+    message: StrictStr | None = Field(default=None, description="The post's text.")
+    date: StrictStr | None = Field(default=None, description="When it is scheduled.")
+    link: StrictStr | None = Field(default=None, description="A link published with it.")
+
+
 class Config(StrictModel):
     """The ``sociopolicy`` configuration of one folder."""
 
@@ -83,6 +92,7 @@ class Config(StrictModel):
     format: Literal["text", "json", "github", "sarif", "junit"] | None = None
     include: tuple[StrictStr, ...] = ()
     exclude: tuple[StrictStr, ...] = ()
+    csv: CsvConfig = CsvConfig()
     overrides: tuple[Override, ...] = ()
 
 
@@ -98,6 +108,7 @@ class FileSettings(StrictModel):
     excluded: bool = False
     #: The file matches the configuration's ``include`` (or there is none).
     included: bool = True
+    csv: CsvConfig = CsvConfig()
 
 
 def config_for(folder: Path) -> tuple[Config, Path] | None:
@@ -191,7 +202,9 @@ def _key_line(lines: list[str], start: int, key: str | int | None) -> int:
     return start + 1
 
 
-_FIELDS = sorted({*Config.model_fields, "fail-on", *Override.model_fields} - {"fail_on"})
+_FIELDS = sorted(
+    {*Config.model_fields, "fail-on", *Override.model_fields, *CsvConfig.model_fields} - {"fail_on"}
+)
 
 
 def settings_for(file: Path) -> FileSettings:
@@ -215,6 +228,7 @@ def settings_for(file: Path) -> FileSettings:
         platform=platform,
         source=str(_file_of(folder)),
         excluded=matches_any(relative, config.exclude),
+        csv=config.csv,
         included=not config.include or matches_any(relative, config.include),
     )
 

@@ -11,9 +11,10 @@ file and line; the other files are still checked.
   blanked out (same length, so offsets still point into the file).
 - ``.yaml``/``.yml``/``.json``: a list of posts with the same fields plus
   ``text``; a finding points at the line of the post's text.
-- ``.csv``: a scheduling-tool export, one post per row; the message column
-  is found by name (``message``, ``text``, ``post``, ``content``, ``caption``)
-  unless given, and a finding points at the row.
+- ``.csv``: a scheduling-tool export, one post per row; the message, date and
+  link columns are found by name unless given (:class:`CsvColumns`); a link
+  not already in the message is checked as the post's last line, and a
+  finding points at the character in its cell.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ from .sourcemap import value_offsets
 from .text import LineIndex
 from .yamlsource import ScalarSpan, YamlDocument, load_yaml
 
-__all__ = ["SUFFIXES", "ContentItem", "ContentRead", "FileProblem", "read_content"]
+__all__ = ["SUFFIXES", "ContentItem", "ContentRead", "CsvColumns", "FileProblem", "read_content"]
 
 #: File types ``check`` reads, by suffix.
 SUFFIXES = (".txt", ".md", ".markdown", ".yaml", ".yml", ".json", ".csv")
 #: CSV columns that hold the message, in order of preference.
 MESSAGE_COLUMNS = ("message", "text", "post", "content", "caption", "body")
 DATE_COLUMNS = ("date", "scheduled", "publish date", "publish_date", "scheduled at")
+LINK_COLUMNS = ("link", "url", "links")
 #: Fields a post may have besides its text.
 POST_FIELDS = frozenset(
     {"platform", "kind", "in_reply_to", "media", "context", "scheduled", "id", "ignore"}
@@ -93,7 +95,7 @@ class ContentRead:
 
 
 def read_content(
-    path: Path, display: str, *, csv_column: str | None = None, found: bool = False
+    path: Path, display: str, *, csv: CsvColumns | None = None, found: bool = False
 ) -> ContentRead:
     """Every draft in one content file (and any problem reading it).
 
@@ -121,7 +123,7 @@ def read_content(
     elif suffix in (".yaml", ".yml", ".json"):
         _read_calendar(path, text, display, result, found)
     elif suffix == ".csv":
-        _read_csv(text, display, result, csv_column)
+        _read_csv(text, display, result, csv or CsvColumns())
     else:
         _add(
             result,
@@ -433,7 +435,21 @@ def _fields_of(doc: YamlDocument, post: tuple[str | int, ...]) -> FieldAt:
 # ---------------------------------------------------------------------- CSV
 
 
-def _read_csv(text: str, display: str, result: ContentRead, column: str | None) -> None:
+@dataclass(frozen=True)
+class CsvColumns:
+    """The CSV columns to read, by header name (any capitals); None: found by name."""
+
+    message: str | None = None
+    date: str | None = None
+    link: str | None = None
+
+
+def _column(header: list[str], given: str | None, names: Sequence[str]) -> int | None:
+    wanted = [given.strip().lower()] if given else list(names)
+    return next((header.index(name) for name in wanted if name in header), None)
+
+
+def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns) -> None:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -445,17 +461,24 @@ def _read_csv(text: str, display: str, result: ContentRead, column: str | None) 
     if not rows:
         return
     header = [name.strip().lower() for name in rows[0]]
-    wanted = [column.lower()] if column else list(MESSAGE_COLUMNS)
-    index = next((header.index(name) for name in wanted if name in header), None)
+    index = _column(header, columns.message, MESSAGE_COLUMNS)
+    date_index = _column(header, columns.date, DATE_COLUMNS)
+    link_index = _column(header, columns.link, LINK_COLUMNS)
+    for kind, given, found in (
+        ("date", columns.date, date_index),
+        ("link", columns.link, link_index),
+    ):
+        if given and found is None:
+            result.problems.append(FileProblem(display, 1, 1, f"no {kind} column named '{given}'"))
+            return
     if index is None:
-        names = ", ".join(wanted)
+        names = columns.message or ", ".join(MESSAGE_COLUMNS)
         result.problems.append(
             FileProblem(
                 display, 1, 1, f"no message column (looked for: {names}); name it with --csv-column"
             )
         )
         return
-    date_index = next((header.index(name) for name in DATE_COLUMNS if name in header), None)
     lines = LineIndex(text)
     starts = _row_starts(text, delimiter)
     for number, row in enumerate(rows[1:], start=1):
@@ -468,21 +491,40 @@ def _read_csv(text: str, display: str, result: ContentRead, column: str | None) 
         if index >= len(row) or index >= len(cells):
             result.problems.append(FileProblem(display, line, 1, "the row has no message cell"))
             continue
-
         fields: dict[str, Any] = {}
         if date_index is not None and date_index < len(row) and row[date_index].strip():
             fields["scheduled"] = _csv_date(row[date_index].strip())
-        cell_start, cell_end = cells[index]
-        offset = value_offsets(row[index], text[cell_start:cell_end], cell_start)
+        message = row[index]
+        place = _cell_place(text, lines, cells[index], message)
+        link = row[link_index].strip() if link_index is not None and link_index < len(row) else ""
+        if link and link_index is not None and link_index < len(cells) and link not in message:
+            # The post as published: the message, then its link on a line of its own.
+            link_place = _cell_place(text, lines, cells[link_index], row[link_index])
+            lead = len(row[link_index]) - len(row[link_index].lstrip())
+            place = _joined(place, len(message) + 1, link_place, lead)
+            message = f"{message}\n{link}"
         date_cell = cells[date_index if date_index is not None else index][0]
         _add(
             result,
             display,
-            row[index],
+            message,
             fields,
-            place=_placer(lines, offset),
+            place=place,
             field_at=_fixed(lines.position(date_cell)),
         )
+
+
+def _cell_place(text: str, lines: LineIndex, cell: tuple[int, int], value: str) -> Place:
+    """Offset in a CSV cell's value -> (line, column) where it is written."""
+    return _placer(lines, value_offsets(value, text[cell[0] : cell[1]], cell[0]))
+
+
+def _joined(first: Place, second_at: int, second: Place, skip: int) -> Place:
+    """Offsets before ``second_at`` placed by ``first``; the rest by ``second``
+    (shifted by ``skip`` characters the second value starts with but the text does not)."""
+    return lambda position: (
+        first(position) if position < second_at else second(position - second_at + skip)
+    )
 
 
 def _csv_date(value: str) -> str:
