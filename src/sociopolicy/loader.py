@@ -24,6 +24,7 @@ from .errors import (
     RulesetError,
     RulesetResolutionError,
     RulesetValidationError,
+    SourceLocation,
 )
 from .kinds import (
     KINDS,
@@ -50,7 +51,7 @@ from .ruleset import Ruleset, RulesetHeader, Source, cite
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
-__all__ = ["clear_cache", "load_ruleset", "resolve_reference"]
+__all__ = ["clear_cache", "layer_of", "load_ruleset", "locate_in", "resolve_reference"]
 
 _MODELS: tuple[type[BaseModel], ...] = (
     *KINDS.values(),
@@ -344,10 +345,27 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
         files=tuple(layer.files),
     )
     ruleset._compiled = CompiledRuleset(ruleset, compiled, layer.vars)
+    ruleset._layer = layer
     return ruleset, resolver.stamps
 
 
 Stamp = tuple[str, int, int]
+
+
+def locate_in(ruleset: Ruleset, rule_id: str, loc: Sequence[str | int] = ()) -> SourceLocation:
+    """Where field ``loc`` of rule ``rule_id`` is written (the file of an override that
+    replaced it, if one did); the ruleset's file when it is not known."""
+    layer = layer_of(ruleset)
+    raw = layer.rules.get(rule_id) if layer is not None else None
+    if raw is None:
+        return SourceLocation(ruleset.files[0] if ruleset.files else ruleset.name)
+    return raw.locate(loc)
+
+
+def layer_of(ruleset: Ruleset) -> Layer | None:
+    """The merged content a loaded ruleset was built from (None if built otherwise)."""
+    layer: Layer | None = ruleset.__pydantic_private__.get("_layer")  # type: ignore[union-attr]
+    return layer
 
 
 def _stamp_of(path: str) -> Stamp | None:

@@ -92,6 +92,9 @@ class Ruleset(BaseModel):
     )
 
     _compiled: Any = PrivateAttr(default=None)
+    #: The merged, unvalidated content with where each part was written (for
+    #: locating examples, vars and rules in their files; see loader.locate_in).
+    _layer: Any = PrivateAttr(default=None)
 
     @property
     def compiled(self) -> Any:

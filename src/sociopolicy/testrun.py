@@ -9,9 +9,9 @@ from typing import TextIO
 
 from .bundled import bundled_rulesets
 from .casefiles import load_cases, run_case, tests_file_for
-from .loader import load_ruleset, resolve_reference
+from .loader import load_ruleset, locate_in, resolve_reference
 from .ruleset import Ruleset
-from .testing import example_cases, run_example
+from .testing import ExampleCase, example_cases, run_example
 
 __all__ = ["run_tests"]
 
@@ -45,7 +45,8 @@ def _test_one(ruleset: Ruleset, path: Path, out: TextIO) -> int:
         problem = run_example(example)
         counts["failed" if problem else "passed"] += 1
         if problem:
-            out.write(f"FAIL {example.name}: {example.example.plain!r} {problem}\n")
+            where = locate_in(ruleset, example.rule.id, _example_loc(example))
+            out.write(f"FAIL {where}: {example.name}: {example.example.plain!r} {problem}\n")
     tests_file = tests_file_for(path)
     cases = load_cases(tests_file, ruleset) if tests_file.is_file() else []
     for loaded in cases:
@@ -53,12 +54,16 @@ def _test_one(ruleset: Ruleset, path: Path, out: TextIO) -> int:
         counts[result.status] += 1
         if result.status != "passed":
             label = "FAIL" if result.status == "failed" else "TODO"
-            where = f"{loaded.path}:{loaded.line}"
+            at = f"{loaded.path}:{loaded.line}"
             for problem in result.problems:
-                out.write(f"{label} {where}: case '{loaded.case.name}': {problem}\n")
+                out.write(f"{label} {at}: case '{loaded.case.name}': {problem}\n")
     source = f" and {len(cases)} cases from {tests_file}" if cases else ""
     summary = ", ".join(
         f"{counts[status]} {status}" for status in ("passed", "failed", "todo") if counts[status]
     )
     out.write(f"{ruleset.ref}: {len(examples)} examples{source}: {summary}\n")
     return counts["failed"]
+
+
+def _example_loc(example: ExampleCase) -> tuple[str | int, ...]:
+    return ("examples", example.expectation, example.number)
