@@ -11,6 +11,7 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         choices=("post", "reply"),
         default="post",
-        help="a new post, or a reply to --in-reply-to (default: post)",
+        help="a new post, or a reply (default: post; a reply with --in-reply-to)",
     )
     check.add_argument(
         "--in-reply-to", metavar="FILE", help="file holding the comment that a reply answers"
@@ -233,9 +234,20 @@ def _check(args: argparse.Namespace) -> int:
         ruleset = ruleset_named(args.ruleset or settings.ruleset)
         for item in found:
             draft = _with_defaults(item.draft, args, comment, context, settings.platform)
-            report = without(check_draft(draft, ruleset=ruleset), (*settings.disable, *item.ignore))
-            report, notes = _suppress(item, report, ruleset, args.report_unused_suppressions)
-            extra.extend(notes)
+            if (
+                comment is not None
+                and draft.in_reply_to == comment
+                and item.draft.in_reply_to is None
+            ):
+                # The comment came from --in-reply-to FILE: its findings point there.
+                item = replace(
+                    item, place_comment=LineIndex(comment).position, comment_path=args.in_reply_to
+                )
+            report = check_draft(draft, ruleset=ruleset)
+            notes = _ignored(item, report, ruleset, args.report_unused_suppressions)
+            report = without(report, (*settings.disable, *item.ignore))
+            report, more = _suppress(item, report, ruleset, args.report_unused_suppressions)
+            extra.extend([*notes, *more])
             results.append(Result(item, report))
     main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
     if not results and not problems:
@@ -261,6 +273,25 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(failing(f, fail_on) for f in findings(results, (), extra)) else 0
 
 
+def _ignored(
+    item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
+) -> list[Finding]:
+    """Notes on a draft's ``ignore:`` list: names that are not rules, and (with
+    ``report_unused``) names that hide nothing in ``report``."""
+    known: frozenset[str] = ruleset.compiled.rule_ids
+    fired = {v.rule_id for v in report.violations if v.target == "draft"}
+    notes = []
+    for number, name in enumerate(item.ignore):
+        line, column = item.ignore_at[number] if number < len(item.ignore_at) else (1, 1)
+        if name not in known:
+            message = f"'ignore' names '{name}', which is not a rule of {ruleset.ref}"
+            notes.append(Finding(item.path, line, column, "warning", "suppression", message))
+        elif report_unused and name not in fired:
+            message = f"'ignore' lists '{name}', which finds nothing here; remove it"
+            notes.append(Finding(item.path, line, column, "warning", "unused-suppression", message))
+    return notes
+
+
 def _suppress(
     item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
 ) -> tuple[Report, list[Finding]]:
@@ -270,14 +301,7 @@ def _suppress(
     def note(at: tuple[int, int], rule_id: str, message: str) -> Finding:
         return Finding(item.path, at[0], at[1], "warning", rule_id, message)
 
-    notes = [
-        note(
-            (item.line, item.column),
-            "suppression",
-            f"'ignore' names '{name}', which is not a rule of {ruleset.ref}",
-        )
-        for name in sorted(set(item.ignore) - known)
-    ]
+    notes: list[Finding] = []
     if item.source is None or "sociopolicy-" not in item.source:
         return report, notes
     regions = suppressions(item.source)
@@ -347,7 +371,9 @@ def _with_defaults(
     changes: dict[str, object] = {}
     if draft.platform is None and (args.platform or platform):
         changes["platform"] = args.platform or platform
-    if args.kind == "reply" and draft.kind == "post" and comment is not None:
+    # A comment given with --in-reply-to makes the drafts replies to it (as
+    # in_reply_to does in front matter), with or without --kind reply.
+    if draft.kind == "post" and comment is not None:
         changes.update(kind="reply", in_reply_to=comment)
     if context:
         changes["context"] = {**context, **draft.context}

@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from .periods import context_day
 from .sourcemap import value_offsets
 from .text import LineIndex
 from .yamlsource import ScalarSpan, YamlDocument, load_yaml
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["SUFFIXES", "ContentItem", "ContentRead", "CsvColumns", "FileProblem", "read_content"]
 
@@ -70,8 +73,12 @@ class ContentItem:
     source: str | None = None
     #: The draft is the whole file (text, Markdown, standard input), not one post of many.
     whole_file: bool = False
+    #: Where each name in ``ignore`` is written.
+    ignore_at: tuple[tuple[int, int], ...] = ()
     #: Offset in the comment a reply answers -> (line, column), when it is in the file.
     place_comment: Callable[[int], tuple[int, int]] | None = None
+    #: The file the comment is in, when not this one (``--in-reply-to FILE``).
+    comment_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,26 @@ def read_content(
             FileProblem(display, line, 1, f"not UTF-8 text (bad byte at offset {exc.start})")
         )
         return result
+    try:
+        _read_text(path, text, display, result, csv, found)
+    except Exception as exc:  # a bug must not lose the other files
+        logger.exception("reading %s failed", display)
+        result.items.clear()
+        result.problems.append(
+            FileProblem(display, 1, 1, f"internal error while reading the file: {exc!r}")
+        )
+    return result
+
+
+def _read_text(
+    path: Path,
+    text: str,
+    display: str,
+    result: ContentRead,
+    csv: CsvColumns | None,
+    found: bool,
+) -> None:
+    """Read the decoded ``text`` of ``path`` by its type."""
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
         _read_markdown(text, display, result)
@@ -134,7 +161,6 @@ def read_content(
             field_at=_start,
             whole_file=True,
         )
-    return result
 
 
 def _start(*_: object) -> tuple[int, int]:
@@ -195,8 +221,15 @@ def _add(
         problem(tuple(error["loc"]), f"field '{field_path(error['loc'])}': {describe_error(error)}")
         return
     ignore = fields.get("ignore") or ()
-    if isinstance(ignore, str):
+    listed = isinstance(ignore, list | tuple)
+    if not listed:
         ignore = (ignore,)
+    if not all(isinstance(name, str) for name in ignore):
+        problem(("ignore",), "field 'ignore': list rule ids, such as [tone.shouting]")
+        return
+    ignore_at = tuple(
+        field_at(("ignore", n) if listed else ("ignore",), False) for n in range(len(ignore))
+    )
     start = place(0)
     result.items.append(
         ContentItem(
@@ -206,10 +239,11 @@ def _add(
             start[1],
             place,
             str(fields["id"]) if fields.get("id") is not None else None,
-            tuple(str(rule) for rule in ignore),
+            tuple(ignore),
             source,
             whole_file=whole_file,
             place_comment=place_comment if fields.get("in_reply_to") is not None else None,
+            ignore_at=ignore_at,
         )
     )
 
@@ -339,23 +373,35 @@ def _read_markdown(text: str, display: str, result: ContentRead) -> None:
 # ---------------------------------------------------------------- calendars
 
 
+#: Characters JSON allows in text that a YAML reader would refuse or read as line
+#: breaks; replaced by spaces (same length) when a JSON file is read for positions.
+_NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def _read_calendar(path: Path, text: str, display: str, result: ContentRead, found: bool) -> None:
-    if path.suffix.lower() == ".json":
-        # JSON's own parser gives the clearest syntax errors; the YAML reader
-        # (JSON is YAML) then gives each value's line.
+    data: Any = None
+    is_json = path.suffix.lower() == ".json"
+    if is_json:
+        # JSON's own parser gives the values and the clearest syntax errors; the
+        # YAML reader (JSON is YAML) then gives each value's line and column.
         try:
-            json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             result.problems.append(FileProblem(display, exc.lineno, exc.colno, exc.msg))
             return
+        except RecursionError:
+            result.problems.append(FileProblem(display, 1, 1, "the JSON is nested too deeply"))
+            return
     try:
-        doc = load_yaml(display, text, lenient=True)
+        doc = load_yaml(display, _NOT_FOR_YAML.sub(" ", text) if is_json else text, lenient=True)
     except RulesetError as exc:
         located = exc.issues[0].location
         result.problems.append(
             FileProblem(display, located.line or 1, located.column or 1, exc.issues[0].message)
         )
         return
+    if is_json:
+        doc.data = data
     prefix: tuple[str | int, ...] = ()
     posts = doc.data
     if isinstance(posts, dict) and "posts" in posts:
@@ -414,7 +460,10 @@ def _value_place(
     start, end = base + span.start, base + span.end
     if span.style in ("|", ">"):  # the value begins on the line after the header
         start = text.find("\n", start, end) + 1 or end
-    return _placer(lines, value_offsets(value, text[start:end], start))
+    elif span.style in ('"', "'"):  # after the opening quote
+        start += 1
+    offsets = value_offsets(value, text[start:end], start, escapes=span.style == '"')
+    return _placer(lines, offsets)
 
 
 def _placer(lines: LineIndex, offset: Callable[[int], int]) -> Place:
@@ -503,7 +552,8 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             lead = len(row[link_index]) - len(row[link_index].lstrip())
             place = _joined(place, len(message) + 1, link_place, lead)
             message = f"{message}\n{link}"
-        date_cell = cells[date_index if date_index is not None else index][0]
+        date_at = date_index if date_index is not None and date_index < len(cells) else index
+        date_cell = cells[date_at][0]
         _add(
             result,
             display,
@@ -516,7 +566,8 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
 
 def _cell_place(text: str, lines: LineIndex, cell: tuple[int, int], value: str) -> Place:
     """Offset in a CSV cell's value -> (line, column) where it is written."""
-    return _placer(lines, value_offsets(value, text[cell[0] : cell[1]], cell[0]))
+    start = cell[0] + (text[cell[0] : cell[0] + 1] == '"')  # after an opening quote
+    return _placer(lines, value_offsets(value, text[start : cell[1]], start))
 
 
 def _joined(first: Place, second_at: int, second: Place, skip: int) -> Place:

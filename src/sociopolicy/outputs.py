@@ -71,9 +71,10 @@ def findings(
                 line, column = item.place_comment(v.start)
             else:
                 line, column = item.line, item.column
+            path = item.comment_path if v.target == "comment" and item.comment_path else item.path
             found.append(
                 Finding(
-                    item.path,
+                    path,
                     line,
                     column,
                     v.severity,

@@ -291,11 +291,17 @@ class _Builder:
             if isinstance(key, list | dict):  # pragma: no cover - scalars only
                 raise self.fail(key_node, "a mapping key must be a plain value")
             if key in result:
-                raise self.fail(
-                    key_node,
+                message = (
                     f"the key '{key}' is given twice in the same mapping; "
-                    "remove one (the second would silently replace the first)",
+                    "remove one (the second would silently replace the first)"
                 )
+                if not self.lenient:
+                    raise self.fail(key_node, message)
+                mark = key_node.start_mark
+                self.document.problems.append(
+                    ValueProblem((*where, key), mark.line + 1, mark.column + 1, message)
+                )
+                continue
             mark = key_node.start_mark
             child: YamlPath = (*where, key)
             self.document.key_marks[child] = (mark.line + 1, mark.column + 1)
