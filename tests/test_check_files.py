@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from sociopolicy.cli import main
-from sociopolicy.contentfiles import prose, read_content
+from sociopolicy.contentfiles import read_content
+from sociopolicy.markdown import prose
 from sociopolicy.discovery import content_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
@@ -438,3 +439,36 @@ def test_junit_failures_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> No
         counts[fail_on] = ET.fromstring(out).get("failures")
     # suggestion adds the one suggestion; never counts nothing.
     assert counts == {"error": "6", "suggestion": "7", "never": "0"}
+
+
+MARKDOWN_HIDDEN = """\
+A normal stupid line.
+
+    stupid indented code
+
+- list item
+    continued stupid text in the list
+
+<https://stupid.example>
+[ref link][stupid-ref]
+[stupid-ref]: https://example.com/stupid
+<span title="stupid">visible stupid</span>
+Some ``double `stupid` backtick`` here.
+Write `<!-- sociopolicy-disable -->` to silence. Then stupid.
+"""
+
+
+def test_only_what_a_reader_sees_in_markdown_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(MARKDOWN_HIDDEN, encoding="utf-8")
+    _, out = _run(capsys, str(post))
+    found = [line.split(": error")[0] for line in out.splitlines() if "tone.insult" in line]
+    # Indented code, autolinks, reference labels and definitions, HTML tags and
+    # code spans are hidden; list continuations, visible HTML text and text after
+    # a suppression written inside code are prose.
+    assert found == [f"{post}:{line}" for line in ("1:10", "6:15", "11:30", "13:55")]
+    blanked = prose(MARKDOWN_HIDDEN)
+    assert len(blanked) == len(MARKDOWN_HIDDEN)
+    assert blanked.count("\n") == MARKDOWN_HIDDEN.count("\n")

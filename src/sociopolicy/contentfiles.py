@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
+from .markdown import prose
 from .models import Draft
 from .periods import context_day
 from .sourcemap import value_offsets
@@ -251,66 +252,6 @@ def _add(
 # ----------------------------------------------------------------- Markdown
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)[^`\r\n][^`\r\n]{0,2000}?\1")
-_LINK_TARGET = re.compile(r"(?<=\])\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\r\n]{0,500}\")?\)")
-_NOT_BREAK = re.compile(r"[^\r\n]")
-
-
-def _blanked(text: str) -> str:
-    """The same text with everything but line breaks turned to spaces."""
-    return _NOT_BREAK.sub(" ", text)
-
-
-def code_blocks(body: str) -> list[tuple[int, int]]:
-    """The (start, end) of each fenced code block (an unclosed one runs to the end)."""
-    blocks = []
-    opening: tuple[str, int, int] | None = None  # fence character, length, start
-    position = 0
-    for line in body.splitlines(keepends=True):
-        fence = _FENCE_LINE.match(line)
-        if opening is None:
-            if fence and not (fence.group(1)[0] == "`" and "`" in line[fence.end() :]):
-                opening = (fence.group(1)[0], len(fence.group(1)), position)
-        elif (
-            fence
-            and fence.group(1)[0] == opening[0]
-            and len(fence.group(1)) >= opening[1]
-            and not line[fence.end() :].strip()
-        ):
-            blocks.append((opening[2], position + len(line)))
-            opening = None
-        position += len(line)
-    if opening is not None:
-        blocks.append((opening[2], len(body)))
-    return blocks
-
-
-def html_comments(body: str, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The (start, end) of each HTML comment outside code (an open one runs to the end)."""
-    found = []
-    start = body.find("<!--")
-    while start != -1:
-        end = body.find("-->", start + 4)
-        stop = len(body) if end == -1 else end + 3
-        if not any(a <= start < b for a, b in skip):
-            found.append((start, stop))
-        start = body.find("<!--", stop)
-    return found
-
-
-def prose(body: str) -> str:
-    """Markdown with code, link targets and comments blanked out, at the same offsets."""
-    chars = list(body)
-    code = code_blocks(body)
-    for start, end in [*code, *html_comments(body, code)]:
-        chars[start:end] = _blanked(body[start:end])
-    body = "".join(chars)
-    for pattern in (_INLINE_CODE, _LINK_TARGET):
-        body = pattern.sub(lambda m: _blanked(m.group(0)), body)
-    return body
-
-
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 
 

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from .contentfiles import code_blocks
 from .engine import decide
+from .markdown import code_spans
 from .models import Report, Violation
 
 __all__ = ["Suppression", "filtered", "suppressions", "without"]
@@ -43,7 +43,7 @@ class Suppression:
 
 def suppressions(source: str) -> list[Suppression]:
     """The suppression regions written in a Markdown body (comments in code do not count)."""
-    code = code_blocks(source)
+    code = code_spans(source)
     found: list[Suppression] = []
     open_regions: dict[str, Suppression] = {}  # rule id (or "*" for all) -> its open region
     for match in _COMMENT.finditer(source):
