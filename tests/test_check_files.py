@@ -464,7 +464,7 @@ def test_only_what_a_reader_sees_in_markdown_is_checked(
     post = tmp_path / "post.md"
     post.write_text(MARKDOWN_HIDDEN, encoding="utf-8")
     _, out = _run(capsys, str(post))
-    found = [line.split(": error")[0] for line in out.splitlines() if "tone.insult" in line]
+    found = [line.split(": error")[0] for line in out.splitlines() if "error tone.insult" in line]
     # Indented code, autolinks, reference labels and definitions, HTML tags and
     # code spans are hidden; list continuations, visible HTML text and text after
     # a suppression written inside code are prose.
