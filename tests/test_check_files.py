@@ -14,8 +14,8 @@ import yaml
 
 from sociopolicy.cli import main
 from sociopolicy.contentfiles import read_content
-from sociopolicy.markdown import prose
 from sociopolicy.discovery import content_files
+from sociopolicy.markdown import prose
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 
@@ -68,17 +68,18 @@ def test_a_folder_is_checked_file_by_file_and_a_broken_file_does_not_stop_it(
     assert any(line.startswith(f"{root}/post.md:14:11: error tone.insult") for line in lines)
     assert any(line.startswith(f"{root}/calendar.json:3:") for line in lines)
     # ignore: in a calendar leaves those rules out for that post only.
-    assert f"{root}/calendar.yaml:11: decision ok" in lines
+    assert not any(line.startswith(f"{root}/calendar.yaml:11") for line in lines)
+    assert lines[-1].startswith("Checked 10 drafts in 7 files: 9 errors")
 
 
 def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _run(capsys, str(FIXTURES), "--include", "*.md", "--include", "*.txt")
     assert code == 1
-    assert {line.split(":")[0].rsplit("/", 1)[-1] for line in out.splitlines()} == {
+    assert {line.split(":")[0].rsplit("/", 1)[-1] for line in out.splitlines()[:-1]} == {
         "post.md",
         "reply.md",
-        "note.txt",
     }
+    assert out.splitlines()[-1].startswith("Checked 3 drafts in 3 files")  # note.txt is clean
     code, out = _run(capsys, str(FIXTURES), "--exclude", "broken.yaml")
     assert code == 1
     assert "broken.yaml" not in out
@@ -102,7 +103,8 @@ def test_every_format_is_stable_and_well_formed(capsys: pytest.CaptureFixture[st
     assert any(line.startswith("::notice ") for line in github)  # a suggestion
     suites = ET.fromstring(outputs["junit"])
     # Suggestions and findings in the comment replied to do not fail at --fail-on error.
-    assert suites.get("failures") == "6"
+    assert suites.get("failures") == "5"
+    assert len(list(suites.iter("failure"))) == 6
     cases = suites.findall("./testsuite/testcase")
     assert len(cases) == 6
     assert sum(1 for case in cases if case.find("failure") is not None) == 5
@@ -186,7 +188,9 @@ def test_a_bad_post_is_reported_with_its_line(
     assert code == 2
     assert f"{calendar}:3:13: error input-error field 'platform'" in out
     assert f"{calendar}:5:14: error input-error bad date" in out
-    assert f"{calendar}:1: decision ok" in out
+    assert out.endswith(
+        "Checked 1 draft in 1 file: 2 errors, 0 warnings, 0 suggestions; 0 drafts need action.\n"
+    )
 
 
 SUPPRESSED = """\
@@ -233,7 +237,7 @@ def test_front_matter_ignore_leaves_rules_out(
     post.write_text("---\nignore: [tone.insult]\n---\nThat is a stupid idea.\n", encoding="utf-8")
     code, out = _run(capsys, str(post))
     assert code == 0
-    assert f"{post}: decision ok" in out
+    assert "Checked 1 draft in 1 file: 0 errors" in out
 
 
 @pytest.mark.parametrize("name", ["text", "json", "github", "sarif", "junit"])
@@ -318,7 +322,8 @@ def test_messages_stay_on_one_line_and_junit_stays_valid(
     post = tmp_path / "post.txt"
     post.write_text("VOTE FOR\nLABOR and\x0bTHIS IS TERRIBLE", encoding="utf-8")
     _, out = _run(capsys, str(post))
-    assert all(line.startswith(str(post)) for line in out.splitlines())
+    assert all(line.startswith(str(post)) for line in out.splitlines()[:-1])
+    assert out.splitlines()[-1].startswith("Checked 1 draft")
     _, out = _run(capsys, str(post), "--format", "junit")
     ET.fromstring(out)  # well-formed
 
@@ -342,7 +347,7 @@ def test_enabling_one_rule_leaves_the_others_off(
         encoding="utf-8",
     )
     _, out = _run(capsys, str(post), "--fail-on", "never")
-    rules = [line.split()[2] for line in out.splitlines() if ": decision" not in line]
+    rules = [line.split()[2] for line in out.splitlines()[:-1] if ": decision" not in line]
     # insult stays off to the end; plain words is on again; the comment in code is ignored.
     assert rules == ["language.plain-words", "language.plain-words"]
 
@@ -436,9 +441,11 @@ def test_junit_failures_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> No
     counts = {}
     for fail_on in ("error", "suggestion", "never"):
         _, out = _run(capsys, *args, "--fail-on", fail_on)
-        counts[fail_on] = ET.fromstring(out).get("failures")
-    # suggestion adds the one suggestion; never counts nothing.
-    assert counts == {"error": "6", "suggestion": "7", "never": "0"}
+        suites = ET.fromstring(out)
+        counts[fail_on] = (suites.get("failures"), len(list(suites.iter("failure"))))
+    # Failed test cases (files), and failure elements: suggestion adds the one
+    # suggestion (in a file that already fails); never counts nothing.
+    assert counts == {"error": ("5", 6), "suggestion": ("5", 7), "never": ("0", 0)}
 
 
 MARKDOWN_HIDDEN = """\

@@ -32,6 +32,7 @@ def test_stdin_text_report_and_exit_code() -> None:
         "<stdin>:2:10: error tone.insult Remove 'stupid': an official account never insults or belittles anyone.",
         "<stdin>:2:31: suggestion language.plain-words Write 'use' instead of 'utilise': everyday words are quicker to read.",
         "<stdin>: decision revise; actions: revise (tone.insult)",
+        "Checked 1 draft in 1 file: 1 error, 0 warnings, 1 suggestion; 1 draft needs action.",
     ]
     assert result.stderr == ""
 
@@ -66,7 +67,15 @@ def test_reply_with_comment_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     reply.write_text("Thanks for asking.", encoding="utf-8")
     comment.write_text("Why is the pool closed?", encoding="utf-8")
     assert main(["check", str(reply), "--kind", "reply", "--in-reply-to", str(comment)]) == 0
-    assert capsys.readouterr().out == f"{reply}: decision ok\n"
+    assert capsys.readouterr().out == (
+        "Checked 1 draft in 1 file: 0 errors, 0 warnings, 0 suggestions; 0 drafts need action.\n"
+    )
+    # The comment's findings point into the comment's file; --kind reply is implied.
+    comment.write_text("Sort it out, you idiots.", encoding="utf-8")
+    assert main(["check", str(reply), "--in-reply-to", str(comment)]) == 0
+    out = capsys.readouterr().out
+    assert f"{comment}:1:14 (comment): error escalation.abuse" in out
+    assert f"{reply}: decision " in out
 
 
 def test_broken_ruleset_is_one_line_on_stderr_and_exit_2() -> None:
@@ -80,11 +89,19 @@ def test_broken_ruleset_is_one_line_on_stderr_and_exit_2() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_missing_file_and_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "/nonexistent/post.txt"]) == 2
-    assert capsys.readouterr().err == (
-        "sociopolicy: error: /nonexistent/post.txt: cannot read the file: No such file or directory\n"
+def test_missing_file_and_usage_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("That is a stupid idea.", encoding="utf-8")
+    # A missing file is reported in place and the other files are still checked.
+    assert main(["check", "/nonexistent/post.txt", str(good)]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "/nonexistent/post.txt:1:1: error input-error cannot read the file: "
+        "No such file or directory\n"
     )
+    assert f"{good}:1:11: error tone.insult" in out
     with pytest.raises(SystemExit) as caught:
         main(["check", "-", "--platform", "myspace"])
     assert caught.value.code == 2
@@ -118,8 +135,8 @@ def test_stdin_is_read_as_utf8_whatever_the_locale() -> None:
     )
     assert result.returncode == 2
     assert result.returncode == 2
-    assert (
-        result.stdout == b"<stdin>:1:1: error input-error not UTF-8 text (bad byte at offset 3)\n"
+    assert result.stdout.startswith(
+        b"<stdin>:1:1: error input-error not UTF-8 text (bad byte at offset 3)\n"
     )
     ok = subprocess.run(
         [sys.executable, "-m", "sociopolicy.cli", "check", "-"],

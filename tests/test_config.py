@@ -39,7 +39,7 @@ def test_the_nearest_config_gives_rulesets_and_overrides(
     assert "posts/a.txt:1:32: suggestion language.plain-words" in out
     # The override's ruleset disables the insult rule; its own list the plain-words one.
     assert "posts/replies/b.txt" not in out.split("decision")[0]
-    assert "posts/replies/b.txt: decision ok" in out
+    assert "Checked 2 drafts in 2 files: 1 error, 0 warnings, 1 suggestion" in out
 
 
 def test_command_line_flags_win(

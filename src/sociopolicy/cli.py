@@ -7,7 +7,6 @@ Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -49,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     check = commands.add_parser(
         "check",
-        help="check drafts in text files, or from standard input with '-'",
-        description="Check each file as one draft ('-' reads standard input).",
+        help="check content files and folders, or standard input with '-'",
+        description="Check drafts in text and Markdown files, content calendars (YAML, JSON) "
+        "and CSV exports, in files and folders ('-' reads standard input). See docs/cli.md.",
     )
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="file or folder of content, or - for stdin"
@@ -209,6 +209,7 @@ def _check(args: argparse.Namespace) -> int:
     results = []
     problems: list[FileProblem] = []
     extra: list[Finding] = []
+    warned: set[tuple[str, str]] = set()
     explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
     for path, shown in _inputs(args):
         settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
@@ -232,6 +233,13 @@ def _check(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")
         problems.extend(trouble)
         ruleset = ruleset_named(args.ruleset or settings.ruleset)
+        for name, where in zip(settings.disable, settings.disable_at, strict=False):
+            if name not in ruleset.compiled.rule_ids and (where, name) not in warned:
+                warned.add((where, name))
+                sys.stderr.write(
+                    f"sociopolicy: warning: {where}: 'disable' names '{name}', "
+                    f"which is not a rule of {ruleset.ref}\n"
+                )
         for item in found:
             draft = _with_defaults(item.draft, args, comment, context, settings.platform)
             if (
@@ -352,9 +360,8 @@ def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:
     files = [p for p in args.paths if p != STDIN]
     if STDIN in args.paths:
         inputs.append((None, "<stdin>"))
-    for given in files:
-        if not Path(given).exists():
-            raise UsageError(f"{given}: cannot read the file: {os.strerror(errno.ENOENT)}")
+    # A path that does not exist is read like the others, and reported as a file
+    # that cannot be read; the other paths are still checked.
     inputs.extend(content_files(files, args.include, args.exclude))
     return inputs
 

@@ -109,6 +109,8 @@ class FileSettings(StrictModel):
     #: The file matches the configuration's ``include`` (or there is none).
     included: bool = True
     csv: CsvConfig = CsvConfig()
+    #: Where each name in ``disable`` is written, as ``file:line[:column]``.
+    disable_at: tuple[StrictStr, ...] = ()
 
 
 def config_for(folder: Path) -> tuple[Config, Path] | None:
@@ -216,21 +218,38 @@ def settings_for(file: Path) -> FileSettings:
     relative = _relative(file, folder)
     ruleset = _path(config.ruleset, folder)
     disable: tuple[str, ...] = ()
+    disable_at: tuple[str, ...] = ()
     platform = None
-    for override in config.overrides:
+    for number, override in enumerate(config.overrides):
         if matches_any(relative, override.files):
             ruleset = _path(override.ruleset, folder) or ruleset
             disable += override.disable
+            disable_at += tuple(
+                _where(folder, ("overrides", number, "disable", n))
+                for n in range(len(override.disable))
+            )
             platform = override.platform or platform
     return FileSettings(
         ruleset=ruleset,
         disable=disable,
+        disable_at=disable_at,
         platform=platform,
         source=str(_file_of(folder)),
         excluded=matches_any(relative, config.exclude),
         csv=config.csv,
         included=not config.include or matches_any(relative, config.include),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _where(folder: Path, loc: tuple[str | int, ...]) -> str:
+    """``file:line[:column]`` of a value in the configuration of ``folder``."""
+    config_file = _file_of(folder)
+    if config_file.suffix == ".toml":
+        line = _toml_line(config_file.read_text("utf-8", "replace"), loc)
+        return f"{config_file}:{line}" if line else str(config_file)
+    line, column = load_yaml(config_file).locate(loc)
+    return f"{config_file}:{line}:{column}"
 
 
 def _file_of(folder: Path) -> Path:

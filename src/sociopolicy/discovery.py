@@ -82,9 +82,12 @@ def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, bool]]:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIPPED_FOLDERS:
                     yield from _walk(folder, name + "/")
-            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
-                # is_file() follows a link to a file; pipes, devices and broken links fail it.
-                yield name, entry.is_symlink()
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES:
+                link = entry.is_symlink()
+                # is_file() follows a link to a file; pipes and devices fail it and
+                # are left alone. A broken link is yielded, to be reported as unreadable.
+                if entry.is_file() or (link and not os.path.exists(entry.path)):
+                    yield name, link
         except OSError:
             continue
 

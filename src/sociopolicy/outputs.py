@@ -45,6 +45,8 @@ class Finding:
     target: str = "draft"
     #: The report of the draft the finding is in.
     report: Report | None = None
+    #: Where the finding's text ends (the position after its last character).
+    end: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,11 @@ def findings(
         for v in result.report.violations:
             # A finding in the comment a reply answers points where the comment is
             # written in the file, or else at the reply's start.
+            end: tuple[int, int] | None = None
             if v.target == "draft":
-                line, column = item.place(v.start)
+                (line, column), end = item.place(v.start), item.place(v.end)
             elif item.place_comment is not None:
-                line, column = item.place_comment(v.start)
+                (line, column), end = item.place_comment(v.start), item.place_comment(v.end)
             else:
                 line, column = item.line, item.column
             path = item.comment_path if v.target == "comment" and item.comment_path else item.path
@@ -84,6 +87,7 @@ def findings(
                     v,
                     v.target,
                     result.report,
+                    end if end is not None and end > (line, column) else None,
                 )
             )
     for p in problems:
@@ -148,14 +152,34 @@ def _text(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], col
         severity = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
         where = f"{f.path}:{f.line}:{f.column}" + (" (comment)" if f.target == "comment" else "")
         out.write(f"{where}: {severity} {f.rule_id} {f.message}\n")
-    # One line per draft with its decision; a post in a calendar is named by its line.
+    # A line for each draft that needs something done (a post in a calendar is
+    # named by its line), then a summary.
     for result in results:
         item = result.item
+        if not result.report.actions:
+            continue
         where = item.path if item.whole_file else f"{item.path}:{item.line}"
-        line = f"{where}: decision {result.report.decision}"
-        if result.report.actions:
-            line += f"; actions: {_actions(result.report.actions)}"
-        out.write(line + "\n")
+        out.write(
+            f"{where}: decision {result.report.decision}; "
+            f"actions: {_actions(result.report.actions)}\n"
+        )
+    out.write(summary(results, placed) + "\n")
+
+
+def summary(results: Sequence[Result], placed: Sequence[Finding]) -> str:
+    """One line: how much was checked and what was found."""
+    files = len({r.item.path for r in results} | {f.path for f in placed})
+    counts = dict.fromkeys(("error", "warning", "suggestion"), 0)
+    for f in placed:
+        counts[f.severity] += 1
+    found = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}" for severity, n in counts.items())
+    acting = sum(1 for r in results if r.report.actions)
+    drafts = len(results)
+    return (
+        f"Checked {drafts} draft{'s' if drafts != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}: {found}; "
+        f"{acting} draft{'s' if acting != 1 else ''} need{'s' if acting == 1 else ''} action."
+    )
 
 
 def _actions(actions: Sequence[Action]) -> str:
@@ -209,10 +233,12 @@ def _message(f: Finding) -> str:
 
 def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -> None:
     # Workflow commands: https://docs.github.com/actions (escape %, CR, LF; and , : in properties).
+    # GitHub places annotations by paths from the repository's top folder.
+    root = _repository_root()
     for f in placed:
         props = ",".join(
             [
-                f"file={_gh_property(f.path)}",
+                f"file={_gh_property(_from_root(f.path, root))}",
                 f"line={f.line}",
                 f"col={f.column}",
                 f"title={_gh_property(f.rule_id + _COMMENT_TITLE.get(f.target, ''))}",
@@ -224,7 +250,8 @@ def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -
         if result.report.actions:
             item = result.item
             title = _gh_property(f"decision {result.report.decision}")
-            props = f"file={_gh_property(item.path)},line={item.line},title={title}"
+            path = _gh_property(_from_root(item.path, root))
+            props = f"file={path},line={item.line},title={title}"
             out.write(f"::notice {props}::{_gh_data(_actions(result.report.actions))}\n")
 
 
@@ -257,7 +284,7 @@ def _sarif(out: TextIO, placed: Sequence[Finding], rulesets: Sequence[Ruleset]) 
                 {
                     "physicalLocation": {
                         "artifactLocation": _artifact(f.path, root),
-                        "region": {"startLine": f.line, "startColumn": f.column},
+                        "region": _region(f),
                     }
                 }
             ],
@@ -284,6 +311,13 @@ def _sarif(out: TextIO, placed: Sequence[Finding], rulesets: Sequence[Ruleset]) 
         ],
     }
     out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+def _region(f: Finding) -> dict[str, int]:
+    region = {"startLine": f.line, "startColumn": f.column}
+    if f.end is not None:
+        region.update(endLine=f.end[0], endColumn=f.end[1])
+    return region
 
 
 def _descriptor(rule_id: str, rulesets: Sequence[Ruleset]) -> dict[str, object]:
@@ -348,6 +382,16 @@ def _repository_root() -> Path:
     return here
 
 
+def _from_root(path: str, root: Path) -> str:
+    """``path`` from the repository's top folder (with ``/``), or as given outside it."""
+    if path == "<stdin>":
+        return path
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
 def _artifact(path: str, root: Path) -> dict[str, str]:
     """A file as SARIF wants it: a URI relative to the repository's top folder
     (percent-encoded, ``uriBaseId`` ``%SRCROOT%``), or a ``file:`` URI outside it."""
@@ -372,8 +416,16 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], fa
     for f in placed:
         by_file.setdefault(f.path, []).append(f)
     files = sorted({r.item.path for r in results} | set(by_file))
-    errors = sum(1 for f in placed if f.rule_id == INPUT_ERROR)
-    failures = sum(1 for f in placed if f.rule_id != INPUT_ERROR and failing(f, fail_on))
+    # JUnit counts test cases (files): one in error, or failed, or neither.
+    errors = sum(
+        1 for path in files if any(f.rule_id == INPUT_ERROR for f in by_file.get(path, ()))
+    )
+    failures = sum(
+        1
+        for path in files
+        if not any(f.rule_id == INPUT_ERROR for f in by_file.get(path, ()))
+        and any(failing(f, fail_on) for f in by_file.get(path, ()))
+    )
     counts = f'tests="{len(files)}" failures="{failures}" errors="{errors}"'
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(f'<testsuites name="sociopolicy" {counts}>\n')
