@@ -133,7 +133,87 @@ def _parser() -> argparse.ArgumentParser:
         "(<ruleset>.tests.yaml beside it). With no RULESET, test every bundled ruleset.",
     )
     test.add_argument("rulesets", nargs="*", metavar="RULESET", help="bundled ruleset name or path")
+    validate = commands.add_parser(
+        "validate",
+        help="check rulesets for mistakes, all at once",
+        description="Report every error in each ruleset (file:line:column, rule, field), then "
+        "warnings: rules without examples or sources, slow patterns, unknown facts, unused vars.",
+    )
+    validate.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset name or path")
+    validate.add_argument("--strict", action="store_true", help="warnings also make exit code 1")
+    explain = commands.add_parser(
+        "explain",
+        help="what a rule checks, why, its settings and examples",
+        description="Explain one rule as the ruleset (after its overrides) has it.",
+    )
+    explain.add_argument("rule_id", metavar="RULE-ID")
+    explain.add_argument("--ruleset", "-r", default=None, help="ruleset name or path")
+    rules = commands.add_parser(
+        "rules",
+        help="list a ruleset's rules",
+        description="A table of rules: id, category, severity and action.",
+    )
+    rules.add_argument("--ruleset", "-r", default=None, help="ruleset name or path")
+    rules.add_argument("--category", "-c", default=None, help="only rules of this category")
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the ruleset format",
+        description="Print the JSON Schema of ruleset files, for editor completion "
+        "(see docs/ruleset-format.md).",
+    )
+    init = commands.add_parser(
+        "init",
+        help="start a new ruleset that builds on a bundled one",
+        description="Make a folder with a new ruleset, its tests, the JSON Schema, a README "
+        "and a CI job; it passes 'validate' and 'test' as made.",
+    )
+    init.add_argument(
+        "name", metavar="NAME", help="the new ruleset's name, e.g. springfield-council"
+    )
+    init.add_argument(
+        "--extends",
+        default="public-sector",
+        help="bundled ruleset to build on (default: public-sector)",
+    )
+    init.add_argument("--into", metavar="FOLDER", help="folder to make (default: NAME)")
+    docs = commands.add_parser(
+        "docs",
+        help="write a ruleset as a policy document for staff",
+        description="Render a ruleset as a Markdown or HTML policy document: rules by category "
+        "with examples, the escalation table, vars filled in, and sources.",
+    )
+    docs.add_argument("ruleset", metavar="RULESET", help="ruleset name or path")
+    docs.add_argument("--format", "-f", choices=("md", "html"), default="md")
+    docs.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    docs.add_argument(
+        "--templates", metavar="FOLDER", help="folder with policy.md.j2 / policy.html.j2 to use"
+    )
     return parser
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run a command other than check."""
+    from . import rulecommands  # only the commands for ruleset editors need these
+
+    if args.command == "test":
+        from .testrun import run_tests
+
+        return run_tests(args.rulesets, sys.stdout)
+    if args.command == "validate":
+        return rulecommands.validate(args.rulesets, sys.stdout, strict=args.strict)
+    if args.command == "explain":
+        return rulecommands.explain(args.rule_id, args.ruleset, sys.stdout)
+    if args.command == "rules":
+        return rulecommands.list_rules(args.ruleset, args.category, sys.stdout)
+    if args.command == "schema":
+        return rulecommands.write_schema(sys.stdout)
+    if args.command == "init":
+        from .scaffold import init
+
+        return init(args.name, args.extends, args.into, sys.stdout)
+    return rulecommands.write_docs(
+        args.ruleset, args.format, args.output, args.templates, sys.stdout
+    )
 
 
 def _stdin_item(kind: str, comment: str | None) -> tuple[list[ContentItem], list[FileProblem]]:
@@ -400,11 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        if args.command == "test":
-            from .testrun import run_tests  # only this command needs it
-
-            return run_tests(args.rulesets, sys.stdout)
-        return _check(args)
+        if args.command == "check":
+            return _check(args)
+        return _run_command(args)
     except SociopolicyError as exc:
         sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
         return 2

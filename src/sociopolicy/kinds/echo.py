@@ -84,6 +84,8 @@ class EchoRule(RuleBase):
 
 
 class _EchoMatcher:
+    #: The ruleset vars ``bind`` reads (for the check that every var is used).
+    READS_VARS = frozenset({"phone_numbers"})
     __slots__ = ("allowed", "detect", "phrase_sets", "required", "service_prefixes")
 
     def __init__(self, rule: EchoRule) -> None:

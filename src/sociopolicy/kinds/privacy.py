@@ -205,6 +205,8 @@ class PrivacyRule(RuleBase):
 
 
 class _PrivacyMatcher:
+    #: The ruleset vars ``bind`` reads (for the check that every var is used).
+    READS_VARS = frozenset({"phone_numbers", "email_domains"})
     __slots__ = (
         "allowed_domains",
         "allowed_numbers",
