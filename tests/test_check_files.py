@@ -386,8 +386,20 @@ def test_a_ruleset_in_a_folder_is_skipped_and_said_so(
     assert f"skipped {(tmp_path / 'rules' / 'fork.yaml').as_posix()}: not a content calendar" in (
         captured.err
     )
-    # Named on the command line, the same file is an error.
-    assert main(["check", str(tmp_path / "rules" / "fork.yaml")]) == 2
+    # Named on the command line too (pre-commit names every changed file), it is
+    # skipped with a note, as are a project's own files and a list of tasks found
+    # in a folder; a named list of posts without text is still an error.
+    (tmp_path / "README.md").write_text("Read this stupid file.", encoding="utf-8")
+    (tmp_path / "tasks.yaml").write_text("- name: install\n  run: make\n", encoding="utf-8")
+    code = main(["check", str(tmp_path / "rules" / "fork.yaml"), str(tmp_path / "README.md")])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "fork.yaml: not a content calendar" in err
+    assert f"skipped {tmp_path / 'README.md'}: a project file, not content" in err
+    assert main(["check", str(tmp_path)]) == 0
+    assert "tasks.yaml: not a content calendar" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "tasks.yaml")]) == 2
+    assert "post 1 has no text" in capsys.readouterr().out
 
 
 def test_checking_nothing_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

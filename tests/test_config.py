@@ -97,19 +97,19 @@ def test_config_include_applies_to_named_files_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _tree(tmp_path)
-    (root / "README.md").write_text("Read this stupid file.\n", encoding="utf-8")
+    (root / "notes.md").write_text("Read this stupid file.\n", encoding="utf-8")
     (root / ".sociopolicy.yaml").write_text('include: ["posts/**"]\n', encoding="utf-8")
     monkeypatch.chdir(root)
     # pre-commit names every changed file: the README is not content.
-    assert main(["check", "README.md", "posts/a.txt"]) == 1
+    assert main(["check", "notes.md", "posts/a.txt"]) == 1
     captured = capsys.readouterr()
-    assert "README.md" not in captured.out
+    assert "notes.md" not in captured.out
     assert "posts/a.txt:1:11: error tone.insult" in captured.out
-    assert f"skipped README.md: excluded by {root / '.sociopolicy.yaml'}" in captured.err
+    assert f"skipped notes.md: excluded by {root / '.sociopolicy.yaml'}" in captured.err
     # --include on the command line replaces the configuration's.
     assert main(["check", ".", "--include", "*.md"]) == 1
     out = capsys.readouterr().out
-    assert "README.md:1:11: error tone.insult" in out
+    assert "notes.md:1:11: error tone.insult" in out
     assert "posts/a.txt" not in out
 
 

@@ -252,3 +252,27 @@ def test_csv_reports_a_missing_named_column(tmp_path: Path) -> None:
     assert [p.message for p in read.problems] == [
         "no message column (looked for: Copy); name it with --csv-column"
     ]
+
+
+def test_csv_platform_and_id_columns_are_read_and_placed(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Date,Network,Message,ID\n"
+        "2026-08-20,Twitter,Bin day moves to Thursday.,p1\n"
+        "2026-08-21,MySpace,Hello,p2\n",
+        encoding="utf-8",
+    )
+    read = read_content(export, "export.csv")
+    (item,) = read.items
+    assert (item.draft.platform, item.id) == ("x", "p1")
+    (problem,) = read.problems
+    assert (problem.line, problem.column) == (3, 12)  # the platform's own cell
+    assert "'myspace' is not allowed" in problem.message
+
+
+def test_a_short_csv_row_is_reported_not_a_crash(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("message,date\nhello\n\nThat is stupid,2026-08-20\n", encoding="utf-8")
+    read = read_content(export, "export.csv")
+    assert [item.draft.text for item in read.items] == ["hello", "That is stupid"]
+    assert read.problems == []

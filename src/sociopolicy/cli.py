@@ -442,7 +442,10 @@ def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:
         inputs.append((None, "<stdin>"))
     # A path that does not exist is read like the others, and reported as a file
     # that cannot be read; the other paths are still checked.
-    inputs.extend(content_files(files, args.include, args.exclude))
+    not_content: list[str] = []
+    inputs.extend(content_files(files, args.include, args.exclude, not_content))
+    for given in not_content:
+        sys.stderr.write(f"sociopolicy: skipped {given}: a project file, not content\n")
     return inputs
 
 

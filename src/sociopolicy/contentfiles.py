@@ -107,9 +107,10 @@ def read_content(
 ) -> ContentRead:
     """Every draft in one content file (and any problem reading it).
 
-    With ``found`` (the file was found in a folder, not named), a YAML or JSON
-    file that is not a list of posts, such as a ruleset, is skipped and the
-    reason recorded, rather than reported as a broken calendar.
+    A YAML or JSON file that is a mapping without ``posts`` (a ruleset, a
+    tool's settings) is skipped and the reason recorded, rather than reported as
+    a broken calendar; with ``found`` (the file was found in a folder, not
+    named), so is a list in which no item has a ``text``.
     """
     result = ContentRead()
     try:
@@ -347,11 +348,13 @@ def _read_calendar(path: Path, text: str, display: str, result: ContentRead, fou
     posts = doc.data
     if isinstance(posts, dict) and "posts" in posts:
         prefix, posts = ("posts",), posts["posts"]
-    if not isinstance(posts, list):
-        if found:
-            result.skipped = "not a content calendar (a list of posts, or posts: [...])"
-        else:
-            result.problems.append(FileProblem(display, 1, 1, "expected a list of posts"))
+    # A mapping without 'posts' (a ruleset, a manifest, a tool's settings) is not a
+    # calendar: it is skipped with a note, named or found. A list found in a folder
+    # in which no item has a 'text' (a list of tasks) is not one either.
+    if not isinstance(posts, list) or (
+        found and posts and not any(isinstance(p, dict) and "text" in p for p in posts)
+    ):
+        result.skipped = "not a content calendar (a list of posts with text, or posts: [...])"
         return
     # A value that cannot be read as written is an error for its post alone.
     spoilt: set[int] = set()
@@ -469,6 +472,12 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             )
         )
         return
+    # Other columns a scheduling tool may export, read when present.
+    extra_columns = {
+        name: found
+        for name, names in (("platform", ("platform", "network", "channel")), ("id", ("id",)))
+        if (found := _column(header, None, names)) is not None
+    }
     lines = LineIndex(text)
     starts = _row_starts(text, delimiter)
     for number, row in enumerate(rows[1:], start=1):
@@ -482,8 +491,19 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             result.problems.append(FileProblem(display, line, 1, "the row has no message cell"))
             continue
         fields: dict[str, Any] = {}
+        at: dict[str, int] = {}  # field -> the cell it comes from
         if date_index is not None and date_index < len(row) and row[date_index].strip():
             fields["scheduled"] = _csv_date(row[date_index].strip())
+            at["scheduled"] = date_index
+        for name, column in extra_columns.items():
+            if column < len(row) and row[column].strip():
+                value = row[column].strip()
+                fields[name] = (
+                    _PLATFORM_NAMES.get(value.lower(), value.lower())
+                    if name == "platform"
+                    else value
+                )
+                at[name] = column
         message = row[index]
         place = _cell_place(text, lines, cells[index], message)
         link = row[link_index].strip() if link_index is not None and link_index < len(row) else ""
@@ -493,16 +513,30 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             lead = len(row[link_index]) - len(row[link_index].lstrip())
             place = _joined(place, len(message) + 1, link_place, lead)
             message = f"{message}\n{link}"
-        date_at = date_index if date_index is not None and date_index < len(cells) else index
-        date_cell = cells[date_at][0]
         _add(
             result,
             display,
             message,
             fields,
             place=place,
-            field_at=_fixed(lines.position(date_cell)),
+            field_at=_cells_of(lines, cells, at, index),
         )
+
+
+#: Names scheduling tools give platforms, where they differ from ours.
+_PLATFORM_NAMES = {"twitter": "x", "x (twitter)": "x", "twitter/x": "x", "fb": "facebook"}
+
+
+def _cells_of(
+    lines: LineIndex, cells: list[tuple[int, int]], at: Mapping[str, int], message: int
+) -> FieldAt:
+    """Where each field of a CSV row is written: its cell (the message's if none)."""
+
+    def field_at(where: tuple[str | int, ...], _: bool) -> tuple[int, int]:
+        column = at.get(str(where[0]), message) if where else message
+        return lines.position(cells[column][0] if column < len(cells) else cells[0][0])
+
+    return field_at
 
 
 def _cell_place(text: str, lines: LineIndex, cell: tuple[int, int], value: str) -> Place:

@@ -27,20 +27,39 @@ SKIPPED_FOLDERS = frozenset(
         ".gitlab",
     }
 )
-#: Files in folders that are not content: rulesets' tests files and configuration.
-NOT_CONTENT = ("*.tests.yaml", "*.tests.yml", ".sociopolicy.yaml", ".pre-commit-*.yaml")
+#: Files that are never content, found in a folder or named (as pre-commit names
+#: every changed file): rulesets' tests files, configuration, and a project's own
+#: documents.
+NOT_CONTENT = (
+    "*.tests.yaml",
+    "*.tests.yml",
+    ".sociopolicy.yaml",
+    ".pre-commit-*.yaml",
+    "README*",
+    "CHANGELOG*",
+    "LICENSE*",
+    "LICENCE*",
+    "CONTRIBUTING*",
+    "CODE_OF_CONDUCT*",
+    "SECURITY*",
+    "requirements*.txt",
+)
 
 
 def content_files(
-    paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    skipped: list[str] | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """(path, name to show) for each file to check, in a stable order.
 
     A file named on the command line is always read (whatever its suffix) unless
-    it matches ``exclude``; a folder is searched recursively for content files
-    (``.txt``, ``.md``, ``.yaml``, ``.yml``, ``.json``, ``.csv``) that match
-    ``include`` (if given) and not ``exclude``. Globs are relative to the
-    working folder (see :mod:`sociopolicy.globs`).
+    it matches ``exclude``, or is never content (:data:`NOT_CONTENT`; it is then
+    added to ``skipped``, so the caller can say so); a folder is searched
+    recursively for content files (``.txt``, ``.md``, ``.yaml``, ``.yml``,
+    ``.json``, ``.csv``) that match ``include`` (if given) and not ``exclude``.
+    Globs are relative to the working folder (see :mod:`sociopolicy.globs`).
     """
     seen: set[str] = set()
     here = os.getcwd()
@@ -59,6 +78,9 @@ def content_files(
                 if key not in seen:
                     seen.add(key)
                     yield Path(file), Path(file).as_posix()
+        elif matches_any(_from_here(given, here), NOT_CONTENT):
+            if skipped is not None:
+                skipped.append(given)
         elif not matches_any(_from_here(given, here), exclude):
             key = os.path.realpath(given)
             if key not in seen:
