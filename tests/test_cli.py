@@ -180,3 +180,14 @@ def test_bad_context_is_a_usage_error(
     draft.write_text("Hello")
     assert main(["check", "--ruleset", "caretaker", *args, str(draft)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_stdin_can_be_read_as_a_named_file() -> None:
+    text = "---\nplatform: x\n---\nThat is a stupid idea.\n"
+    result = _run(["check", "-", "--stdin-filename", "content/post.md"], text)
+    assert result.returncode == 1
+    # Front matter is read (the finding is on line 4, not 1) and the path is the name given.
+    assert result.stdout.startswith("content/post.md:4:11: error tone.insult")
+    calendar = "- text: Fine.\n- text: That is stupid.\n"
+    result = _run(["check", "-", "--stdin-filename", "cal.yaml"], calendar)
+    assert result.stdout.startswith("cal.yaml:2:17: error tone.insult")

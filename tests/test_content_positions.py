@@ -249,9 +249,7 @@ def test_csv_reports_a_missing_named_column(tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     export.write_text("a,b\n1,2\n", encoding="utf-8")
     read = read_content(export, "export.csv", csv=CsvColumns(message="Copy"))
-    assert [p.message for p in read.problems] == [
-        "no message column (looked for: Copy); name it with --csv-column"
-    ]
+    assert [p.message for p in read.problems] == ["no message column named 'Copy'"]
 
 
 def test_csv_platform_and_id_columns_are_read_and_placed(tmp_path: Path) -> None:
@@ -276,3 +274,11 @@ def test_a_short_csv_row_is_reported_not_a_crash(tmp_path: Path) -> None:
     read = read_content(export, "export.csv")
     assert [item.draft.text for item in read.items] == ["hello", "That is stupid"]
     assert read.problems == []
+
+
+def test_a_post_with_empty_text_is_a_problem(tmp_path: Path) -> None:
+    calendar = tmp_path / "cal.yaml"
+    calendar.write_text('- text: ""\n- text: Fine.\n', encoding="utf-8")
+    read = read_content(calendar, "cal.yaml")
+    assert [item.draft.text for item in read.items] == ["Fine."]
+    assert [(p.line, p.column, p.message) for p in read.problems] == [(1, 9, "post 1 has no text")]

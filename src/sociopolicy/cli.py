@@ -16,7 +16,7 @@ from typing import TextIO
 
 from ._version import __version__
 from .api import check_draft
-from .config import config_for, default_ruleset, settings_for
+from .config import FileSettings, config_for, default_ruleset, settings_for
 from .contentfiles import ContentItem, CsvColumns, FileProblem, read_content
 from .discovery import content_files
 from .errors import SociopolicyError, UsageError, one_line
@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         "--report-unused-suppressions",
         action="store_true",
         help="warn about suppression comments that hide nothing",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="read standard input as a file of this name: its type (.md, .yaml, .csv ...), "
+        "configuration and the path in findings (for editors)",
     )
     check.add_argument(
         "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
@@ -216,6 +222,15 @@ def _run_command(args: argparse.Namespace) -> int:
     )
 
 
+def _csv_columns(args: argparse.Namespace, settings: FileSettings) -> CsvColumns:
+    """The CSV columns named on the command line, or else in the configuration."""
+    return CsvColumns(
+        message=args.csv_column or settings.csv.message,
+        date=args.csv_date_column or settings.csv.date,
+        link=args.csv_link_column or settings.csv.link,
+    )
+
+
 def _stdin_item(kind: str, comment: str | None) -> tuple[list[ContentItem], list[FileProblem]]:
     """Standard input as one draft (UTF-8)."""
     raw = sys.stdin.buffer.read()
@@ -292,22 +307,26 @@ def _check(args: argparse.Namespace) -> int:
     warned: set[tuple[str, str]] = set()
     explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
     for path, shown in _inputs(args):
-        settings = settings_for(path if path is not None else Path.cwd() / "<stdin>")
+        stdin_name = Path(args.stdin_filename) if args.stdin_filename else Path("<stdin>")
+        settings = settings_for(path if path is not None else Path.cwd() / stdin_name)
         if path is not None and (settings.excluded or not (args.include or settings.included)):
             # The configuration says this is not content; say so for a file named.
             if os.path.abspath(path) in explicit:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
             continue
-        if path is None:
+        if path is None and args.stdin_filename:
+            read = read_content(
+                Path(args.stdin_filename),
+                args.stdin_filename,
+                csv=_csv_columns(args, settings),
+                data=sys.stdin.buffer.read(),
+            )
+            found, trouble = read.items, read.problems
+        elif path is None:
             found, trouble = _stdin_item(args.kind, comment)
         else:
             named = os.path.abspath(path) in explicit
-            columns = CsvColumns(
-                message=args.csv_column or settings.csv.message,
-                date=args.csv_date_column or settings.csv.date,
-                link=args.csv_link_column or settings.csv.link,
-            )
-            read = read_content(path, shown, csv=columns, found=not named)
+            read = read_content(path, shown, csv=_csv_columns(args, settings), found=not named)
             found, trouble = read.items, read.problems
             if read.skipped:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")

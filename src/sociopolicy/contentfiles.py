@@ -103,18 +103,24 @@ class ContentRead:
 
 
 def read_content(
-    path: Path, display: str, *, csv: CsvColumns | None = None, found: bool = False
+    path: Path,
+    display: str,
+    *,
+    csv: CsvColumns | None = None,
+    found: bool = False,
+    data: bytes | None = None,
 ) -> ContentRead:
     """Every draft in one content file (and any problem reading it).
 
     A YAML or JSON file that is a mapping without ``posts`` (a ruleset, a
     tool's settings) is skipped and the reason recorded, rather than reported as
     a broken calendar; with ``found`` (the file was found in a folder, not
-    named), so is a list in which no item has a ``text``.
+    named), so is a list in which no item has a ``text``. With ``data``, those
+    bytes are read as the file's content (standard input named as a file).
     """
     result = ContentRead()
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if data is None else data
     except OSError as exc:
         result.problems.append(FileProblem(display, 1, 1, f"cannot read the file: {exc.strerror}"))
         return result
@@ -374,9 +380,13 @@ def _read_calendar(path: Path, text: str, display: str, result: ContentRead, fou
             result.problems.append(FileProblem(display, line, column, f"{name} is not a mapping"))
             continue
         post_text = post.get("text")
-        if not isinstance(post_text, str):
+        if not isinstance(post_text, str) or not post_text.strip():
             where = doc.locate((*here, "text"))
-            message = f"{name} has no text" if post_text is None else f"{name}: 'text' must be text"
+            message = (
+                f"{name} has no text"
+                if post_text is None or isinstance(post_text, str)
+                else f"{name}: 'text' must be text"
+            )
             result.problems.append(FileProblem(display, *where, message))
             continue
         _add(
@@ -465,12 +475,13 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             result.problems.append(FileProblem(display, 1, 1, f"no {kind} column named '{given}'"))
             return
     if index is None:
-        names = columns.message or ", ".join(MESSAGE_COLUMNS)
-        result.problems.append(
-            FileProblem(
-                display, 1, 1, f"no message column (looked for: {names}); name it with --csv-column"
-            )
+        message = (
+            f"no message column named '{columns.message}'"
+            if columns.message
+            else f"no message column (looked for: {', '.join(MESSAGE_COLUMNS)}); "
+            "name it with --csv-column"
         )
+        result.problems.append(FileProblem(display, 1, 1, message))
         return
     # Other columns a scheduling tool may export, read when present.
     extra_columns = {

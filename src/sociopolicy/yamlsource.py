@@ -201,6 +201,13 @@ class YamlDocument:
             parts = parts[:-1]
 
 
+def _tag_message(tag: str) -> str:
+    return (
+        f"the YAML tag '{tag}' is not allowed: only plain data (text, numbers, "
+        "true/false, dates, lists and mappings)"
+    )
+
+
 def _describe_scalar(node: ScalarNode) -> str:
     value = node.value
     if re.fullmatch(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?", value):
@@ -248,11 +255,11 @@ class _Builder:
             return self.scalar(node, where)
         if isinstance(node, SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+                raise self.fail(node, _tag_message(node.tag))
             return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+                raise self.fail(node, _tag_message(node.tag))
             return self.mapping(node, where, depth)
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover - defensive
 
@@ -260,7 +267,7 @@ class _Builder:
         if node.tag == _AMBIGUOUS_TAG:
             return self.unreadable(node, where, _describe_scalar(node))
         if node.tag not in _ALLOWED_SCALAR_TAGS:
-            raise self.fail(node, f"the YAML tag '{node.tag}' is not allowed in a ruleset")
+            raise self.fail(node, _tag_message(node.tag))
         try:
             value = self.constructor.construct_object(node)
         except (ConstructorError, ValueError, OverflowError) as exc:
