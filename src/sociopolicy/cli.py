@@ -10,28 +10,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
-from typing import TextIO
 
 from ._version import __version__
-from .api import check_draft
-from .config import FileSettings, config_for, default_ruleset, settings_for
-from .contentfiles import ContentItem, CsvColumns, FileProblem, read_content
-from .discovery import content_files
-from .errors import SociopolicyError, UsageError, one_line
-from .loader import load_ruleset
-from .models import PLATFORMS, SEVERITIES, ContextValue, Draft, Report, Violation
-from .outputs import FORMATS, Finding, Result, failing, findings, write
-from .periods import context_day
-from .ruleset import Ruleset
-from .suppression import filtered, suppressions, without
-from .text import LineIndex
+from .checkrun import open_output, run_check
+from .errors import SociopolicyError, one_line
+from .models import PLATFORMS, SEVERITIES
+from .outputs import FORMATS, failing, findings, write
 
 __all__ = ["main"]
 
 _FAIL_ON = (*SEVERITIES, "never")
-STDIN = "-"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,271 +210,28 @@ def _run_command(args: argparse.Namespace) -> int:
     )
 
 
-def _csv_columns(args: argparse.Namespace, settings: FileSettings) -> CsvColumns:
-    """The CSV columns named on the command line, or else in the configuration."""
-    return CsvColumns(
-        message=args.csv_column or settings.csv.message,
-        date=args.csv_date_column or settings.csv.date,
-        link=args.csv_link_column or settings.csv.link,
-    )
-
-
-def _stdin_item(kind: str, comment: str | None) -> tuple[list[ContentItem], list[FileProblem]]:
-    """Standard input as one draft (UTF-8)."""
-    raw = sys.stdin.buffer.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = FileProblem("<stdin>", 1, 1, f"not UTF-8 text (bad byte at offset {exc.start})")
-        return [], [problem]
-    lines = LineIndex(text)
-    draft = Draft.model_validate({"text": text, "kind": kind, "in_reply_to": comment})
-    return [ContentItem("<stdin>", draft, 1, 1, lines.position, whole_file=True)], []
-
-
-def _read_comment(path: str) -> str:
-    """The comment a reply answers, from ``--in-reply-to FILE``."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the file: {exc.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _context(pairs: Sequence[str], date: str | None) -> dict[str, ContextValue]:
-    """``--context FACT=VALUE`` and ``--date`` as context facts."""
-    context: dict[str, ContextValue] = {}
-    for pair in pairs:
-        name, equals, raw = pair.partition("=")
-        if not equals or not name.strip():
-            raise UsageError(f"--context takes FACT=VALUE, not {pair!r}")
-        context[name.strip()] = _fact_value(raw.strip())
-    if date is not None:
-        context["date"] = date
-    if "date" in context:
-        context_day(context)  # a bad date is a usage error even if no period reads it
-    return context
-
-
-def _fact_value(raw: str) -> ContextValue:
-    """``true``/``false``, ``null``, a number, or else the text itself."""
-    words: dict[str, ContextValue] = {"true": True, "false": False, "null": None}
-    if raw.lower() in words:
-        return words[raw.lower()]
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            pass
-    return raw
-
-
 def _check(args: argparse.Namespace) -> int:
-    # The configuration found from the working folder gives the run's defaults;
-    # each file's own (found from its folder) gives its ruleset and overrides.
-    here = config_for(Path.cwd())
-    project = here[0] if here else None
-    output_format = args.format or (project.format if project else None) or "text"
-    fail_on = args.fail_on or (project.fail_on if project else None) or "error"
-    rulesets: dict[str | None, Ruleset] = {}
-
-    def ruleset_named(name: str | None) -> Ruleset:
-        if name not in rulesets:
-            rulesets[name] = load_ruleset(name)
-        return rulesets[name]
-
-    comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
-    context = _context(args.context, args.date)
-    out = _open_output(args.output)
-    results = []
-    problems: list[FileProblem] = []
-    extra: list[Finding] = []
-    warned: set[tuple[str, str]] = set()
-    explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
-    for path, shown in _inputs(args):
-        stdin_name = Path(args.stdin_filename) if args.stdin_filename else Path("<stdin>")
-        settings = settings_for(path if path is not None else Path.cwd() / stdin_name)
-        if path is not None and (settings.excluded or not (args.include or settings.included)):
-            # The configuration says this is not content; say so for a file named.
-            if os.path.abspath(path) in explicit:
-                sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
-            continue
-        if path is None and args.stdin_filename:
-            read = read_content(
-                Path(args.stdin_filename),
-                args.stdin_filename,
-                csv=_csv_columns(args, settings),
-                data=sys.stdin.buffer.read(),
-            )
-            found, trouble = read.items, read.problems
-        elif path is None:
-            found, trouble = _stdin_item(args.kind, comment)
-        else:
-            named = os.path.abspath(path) in explicit
-            read = read_content(path, shown, csv=_csv_columns(args, settings), found=not named)
-            found, trouble = read.items, read.problems
-            if read.skipped:
-                sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")
-        problems.extend(trouble)
-        ruleset = ruleset_named(args.ruleset or settings.ruleset)
-        for name, where in zip(settings.disable, settings.disable_at, strict=False):
-            if name not in ruleset.compiled.rule_ids and (where, name) not in warned:
-                warned.add((where, name))
-                sys.stderr.write(
-                    f"sociopolicy: warning: {where}: 'disable' names '{name}', "
-                    f"which is not a rule of {ruleset.ref}\n"
-                )
-        for item in found:
-            draft = _with_defaults(item.draft, args, comment, context, settings.platform)
-            if (
-                comment is not None
-                and draft.in_reply_to == comment
-                and item.draft.in_reply_to is None
-            ):
-                # The comment came from --in-reply-to FILE: its findings point there.
-                item = replace(
-                    item, place_comment=LineIndex(comment).position, comment_path=args.in_reply_to
-                )
-            report = check_draft(draft, ruleset=ruleset)
-            notes = _ignored(item, report, ruleset, args.report_unused_suppressions)
-            report = without(report, (*settings.disable, *item.ignore))
-            report, more = _suppress(item, report, ruleset, args.report_unused_suppressions)
-            extra.extend([*notes, *more])
-            results.append(Result(item, report))
-    main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
-    if not results and not problems:
-        sys.stderr.write("sociopolicy: warning: no content was checked (no drafts found)\n")
+    out = open_output(args.output)  # first, so a bad path fails before any work
     try:
-        colour = output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-        used = [main_ruleset, *(r for r in rulesets.values() if r is not main_ruleset)]
+        run = run_check(args)
+        colour = run.output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
         write(
-            output_format,
+            run.output_format,
             out,
-            results,
-            problems,
-            used,
+            run.results,
+            run.problems,
+            run.rulesets,
             colour=colour,
-            extra=extra,
-            fail_on=fail_on,
+            extra=run.extra,
+            fail_on=run.fail_on,
         )
     finally:
         if out is not sys.stdout:
             out.close()
-    if problems:
+    if run.problems:
         return 2
-    return 1 if any(failing(f, fail_on) for f in findings(results, (), extra)) else 0
-
-
-def _ignored(
-    item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
-) -> list[Finding]:
-    """Notes on a draft's ``ignore:`` list: names that are not rules, and (with
-    ``report_unused``) names that hide nothing in ``report``."""
-    known: frozenset[str] = ruleset.compiled.rule_ids
-    fired = {v.rule_id for v in report.violations if v.target == "draft"}
-    notes = []
-    for number, name in enumerate(item.ignore):
-        line, column = item.ignore_at[number] if number < len(item.ignore_at) else (1, 1)
-        if name not in known:
-            message = f"'ignore' names '{name}', which is not a rule of {ruleset.ref}"
-            notes.append(Finding(item.path, line, column, "warning", "suppression", message))
-        elif report_unused and name not in fired:
-            message = f"'ignore' lists '{name}', which finds nothing here; remove it"
-            notes.append(Finding(item.path, line, column, "warning", "unused-suppression", message))
-    return notes
-
-
-def _suppress(
-    item: ContentItem, report: Report, ruleset: Ruleset, report_unused: bool
-) -> tuple[Report, list[Finding]]:
-    """Apply a Markdown file's suppression comments; note unknown and unused ones."""
-    known: frozenset[str] = ruleset.compiled.rule_ids
-
-    def note(at: tuple[int, int], rule_id: str, message: str) -> Finding:
-        return Finding(item.path, at[0], at[1], "warning", rule_id, message)
-
-    notes: list[Finding] = []
-    if item.source is None or "sociopolicy-" not in item.source:
-        return report, notes
-    regions = suppressions(item.source)
-    for region in regions:
-        for name in sorted(region.rules - known):
-            notes.append(
-                note(
-                    item.place(region.at),
-                    "suppression",
-                    f"the suppression names '{name}', which is not a rule of {ruleset.ref}",
-                )
-            )
-
-    def drop(violation: Violation) -> bool:
-        hit = False
-        for region in regions:
-            if violation.target == "draft" and region.covers(violation):
-                region.used = hit = True
-        return hit
-
-    report = filtered(report, drop)
-    if report_unused:
-        notes.extend(
-            note(
-                item.place(region.at),
-                "unused-suppression",
-                "this suppression hides nothing; remove it",
-            )
-            for region in regions
-            if not region.used
-        )
-    return report, notes
-
-
-def _open_output(path: str | None) -> TextIO:
-    """``--output FILE``, opened before any checking so a bad path fails at once."""
-    if path is None:
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8")  # closed by the caller
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the output: {exc.strerror}") from None
-
-
-def _inputs(args: argparse.Namespace) -> list[tuple[Path | None, str]]:
-    """The files to read (None for standard input), in order."""
-    inputs: list[tuple[Path | None, str]] = []
-    files = [p for p in args.paths if p != STDIN]
-    if STDIN in args.paths:
-        inputs.append((None, "<stdin>"))
-    # A path that does not exist is read like the others, and reported as a file
-    # that cannot be read; the other paths are still checked.
-    not_content: list[str] = []
-    inputs.extend(content_files(files, args.include, args.exclude, not_content))
-    for given in not_content:
-        sys.stderr.write(f"sociopolicy: skipped {given}: a project file, not content\n")
-    return inputs
-
-
-def _with_defaults(
-    draft: Draft,
-    args: argparse.Namespace,
-    comment: str | None,
-    context: dict[str, ContextValue],
-    platform: str | None,
-) -> Draft:
-    """The command line's (or configuration's) platform, kind, comment and context,
-    where the file gives none."""
-    changes: dict[str, object] = {}
-    if draft.platform is None and (args.platform or platform):
-        changes["platform"] = args.platform or platform
-    # A comment given with --in-reply-to makes the drafts replies to it (as
-    # in_reply_to does in front matter), with or without --kind reply.
-    if draft.kind == "post" and comment is not None:
-        changes.update(kind="reply", in_reply_to=comment)
-    if context:
-        changes["context"] = {**context, **draft.context}
-    return draft.model_copy(update=changes) if changes else draft
+    failed = any(failing(f, run.fail_on) for f in findings(run.results, (), run.extra))
+    return 1 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

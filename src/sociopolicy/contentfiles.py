@@ -28,15 +28,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, StrictBool, StrictStr, ValidationError
 
+from ._common import StrictModel, one_or_many
 from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
 from .markdown import prose
 from .models import Draft
 from .periods import context_day
+from .planning import Purpose
 from .sourcemap import value_offsets
 from .text import LineIndex
 from .yamlsource import ScalarSpan, YamlDocument, load_yaml
@@ -52,9 +54,20 @@ MESSAGE_COLUMNS = ("message", "text", "post", "content", "caption", "body")
 DATE_COLUMNS = ("date", "scheduled", "publish date", "publish_date", "scheduled at")
 LINK_COLUMNS = ("link", "url", "links")
 #: Fields a post may have besides its text.
+#: Fields a calendar post may have for planning (see sociopolicy.calendar).
+PLAN_FIELDS = frozenset({"evergreen", "purpose", "tags"})
 POST_FIELDS = frozenset(
     {"platform", "kind", "in_reply_to", "media", "context", "scheduled", "id", "ignore"}
+    | PLAN_FIELDS
 )
+
+
+class PlanFields(StrictModel):
+    """A post's planning fields."""
+
+    evergreen: StrictBool = False
+    purpose: Purpose | None = None
+    tags: Annotated[tuple[StrictStr, ...], BeforeValidator(one_or_many)] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,10 @@ class ContentItem:
     place_comment: Callable[[int], tuple[int, int]] | None = None
     #: The file the comment is in, when not this one (``--in-reply-to FILE``).
     comment_path: str | None = None
+    #: When the post is scheduled, as written (a date, a date-time or text).
+    scheduled: Any = None
+    #: Its calendar fields (evergreen, purpose, tags).
+    plan: PlanFields | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +224,17 @@ def _add(
     if unknown:
         problem((unknown[0],), f"unknown field '{unknown[0]}' in a post", key=True)
         return
-    data = {k: v for k, v in fields.items() if k not in ("scheduled", "id", "ignore", "text")}
+    data = {
+        k: v
+        for k, v in fields.items()
+        if k not in ("scheduled", "id", "ignore", "text", *PLAN_FIELDS)
+    }
+    try:
+        plan = PlanFields.model_validate({k: v for k, v in fields.items() if k in PLAN_FIELDS})
+    except ValidationError as exc:
+        error = prune_errors(exc.errors())[0]
+        problem(tuple(error["loc"]), f"field '{field_path(error['loc'])}': {describe_error(error)}")
+        return
     context = dict(data.pop("context", None) or {})
     scheduled = fields.get("scheduled")
     if scheduled is not None:
@@ -252,6 +279,8 @@ def _add(
             whole_file=whole_file,
             place_comment=place_comment if fields.get("in_reply_to") is not None else None,
             ignore_at=ignore_at,
+            scheduled=scheduled,
+            plan=plan,
         )
     )
 

@@ -47,6 +47,7 @@ from .merge import (
     suggest,
     validation_issues,
 )
+from .planning import Planning
 from .ruleset import Ruleset, RulesetHeader, Source, cite
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
@@ -329,6 +330,7 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
             if item is not None:
                 compiled.append(item)
     _check_comment_conditions(compiled, layer, issues)
+    planning = _planning(layer, issues)
     if layer.problems:
         raise RulesetResolutionError(layer.problems + issues)
     if issues:
@@ -342,11 +344,36 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
         vars=layer.vars,
         sources=layer.sources,
         rules=tuple(item.rule for item in compiled),
+        planning=planning,
         files=tuple(layer.files),
     )
     ruleset._compiled = CompiledRuleset(ruleset, compiled, layer.vars)
     ruleset._layer = layer
     return ruleset, resolver.stamps
+
+
+def _planning(layer: Layer, issues: list[Issue]) -> Planning:
+    """The merged planning settings, validated; problems are located in the file
+    that set the key at fault."""
+    try:
+        return Planning.model_validate(layer.planning)
+    except ValidationError as exc:
+        for error in prune_errors(exc.errors()):
+            key = str(error["loc"][0]) if error["loc"] else ""
+            doc = layer.planning_docs.get(key)
+            if doc is None:  # pragma: no cover - every key came from a file
+                continue
+            loc = ("planning", *error["loc"])
+            issues.append(
+                issue(
+                    doc,
+                    loc,
+                    describe_error(error, known_fields=list(Planning.model_fields)),
+                    field=field_path(loc),
+                    key=error["type"] == "extra_forbidden",
+                )
+            )
+        return Planning()
 
 
 Stamp = tuple[str, int, int]

@@ -81,6 +81,9 @@ class Layer:
     #: For each var, the file that set it and the files whose values it replaced.
     var_origins: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    #: The planning settings, key by key, and the file that set each key.
+    planning: dict[str, Any] = field(default_factory=dict)
+    planning_docs: dict[str, YamlDocument] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     #: Problems found while merging; reported together with validation problems.
     problems: list[Issue] = field(default_factory=list)
@@ -155,6 +158,8 @@ def merge_parent(layer: Layer, parent: Layer, doc: YamlDocument, where: YamlPath
             layer.vars[name] = value
             layer.var_origins[name] = origin
     layer.sources.update(parent.sources)
+    layer.planning.update(parent.planning)
+    layer.planning_docs.update(parent.planning_docs)
     layer.files.extend(f for f in parent.files if f not in layer.files)
     layer.problems.extend(p for p in parent.problems if p not in layer.problems)
 
@@ -174,6 +179,9 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
         layer.vars[name] = value
         layer.var_origins[name] = (doc.path, replaced)
     layer.sources.update(header.sources)
+    for key, value in header.planning.items():
+        layer.planning[key] = value
+        layer.planning_docs[key] = doc
     inherited = list(layer.rules)
     where: YamlPath
     for number, rule_id in enumerate(header.disable):

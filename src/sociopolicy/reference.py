@@ -20,6 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from .kinds import KINDS, ActionSpec, Example, Examples, RuleBase, When
 from .rulecommands import json_schema as _json_schema
+from .planning import Planning
 from .ruleset import RulesetHeader, Source
 
 __all__ = ["format_reference"]
@@ -141,6 +142,7 @@ def format_reference() -> str:
     sections: list[tuple[str, type[BaseModel], frozenset[str]]] = [
         ("The ruleset file", RulesetHeader, frozenset()),
         ("`sources` entries", Source, frozenset()),
+        ("`planning`", Planning, frozenset()),
         ("Fields every rule has", RuleBase, frozenset()),
         ("`action` and `also`", ActionSpec, frozenset()),
         ("`when`", When, frozenset()),

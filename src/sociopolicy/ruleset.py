@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from ._common import StrictModel, one_or_many
 from .kinds import Rule, RuleBase
 from .kinds.base import RuleId
+from .planning import Planning
 
 __all__ = ["RULESET_NAME_PATTERN", "Ruleset", "RulesetHeader", "Source", "cite"]
 
@@ -60,6 +61,11 @@ class RulesetHeader(StrictModel):
     sources: dict[StrictStr, Source] = Field(
         default_factory=dict, description="Documents cited by rules' `source`, by key."
     )
+    planning: dict[StrictStr, Any] = Field(
+        default_factory=dict,
+        description="What a content calendar should look like (see docs/calendar.md); "
+        "forks change it key by key.",
+    )
     disable: Annotated[tuple[RuleId, ...], BeforeValidator(one_or_many)] = Field(
         default=(), description="Ids of inherited rules to switch off."
     )
@@ -87,6 +93,7 @@ class Ruleset(BaseModel):
     vars: dict[str, Any] = Field(default_factory=dict)
     sources: dict[str, Source] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
+    planning: Planning = Field(default_factory=Planning)
     files: tuple[str, ...] = Field(
         default=(), description="The files read, the ruleset itself first."
     )
