@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .kinds import KINDS, ActionSpec, Example, Examples, RuleBase, When
-from .rulecommands import json_schema as _json_schema
 from .planning import Planning
+from .rulecommands import json_schema as _json_schema
 from .ruleset import RulesetHeader, Source
 
 __all__ = ["format_reference"]
