@@ -11,6 +11,7 @@ from __future__ import annotations
 from ._version import __version__
 from .api import check_draft, check_many, triage
 from .bundled import DEFAULT_RULESET, bundled_rulesets
+from .calendar import CalendarPost, CalendarReport, check_calendar
 from .errors import (
     Issue,
     RulesetError,
@@ -28,6 +29,8 @@ from .ruleset import Ruleset, Source
 __all__ = [
     "DEFAULT_RULESET",
     "Action",
+    "CalendarPost",
+    "CalendarReport",
     "Draft",
     "Issue",
     "Media",
@@ -44,6 +47,7 @@ __all__ = [
     "Violation",
     "__version__",
     "bundled_rulesets",
+    "check_calendar",
     "check_draft",
     "check_many",
     "clear_cache",

@@ -89,7 +89,7 @@ class Reserve(StrictModel):
     """How long the unscheduled evergreen posts last at the planned cadence."""
 
     evergreen_posts: int
-    posts_per_day: float
+    posts_per_week: float
     days_covered: float
     target_days: float
     ok: bool
@@ -285,7 +285,7 @@ def _reserve(posts: Sequence[PlannedPost], planning: Planning) -> Reserve:
     target = days_of(planning.reserve)
     return Reserve(
         evergreen_posts=evergreen,
-        posts_per_day=round(per_day, 4),
+        posts_per_week=round(per_day * 7, 2),
         days_covered=round(covered, 2),
         target_days=round(target, 2),
         ok=covered >= target,

@@ -7,15 +7,18 @@ Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 
 from ._version import __version__
+from .calendar import CalendarPost, check_calendar, parse_horizon
+from .calendarout import planning_notes, write_calendar
 from .checkrun import open_output, run_check
-from .errors import SociopolicyError, one_line
+from .errors import SociopolicyError, UsageError, one_line
 from .models import PLATFORMS, SEVERITIES
-from .outputs import FORMATS, failing, findings, write
+from .outputs import FORMATS, Result, failing, findings, write
 
 __all__ = ["main"]
 
@@ -25,6 +28,63 @@ _FAIL_ON = (*SEVERITIES, "never")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"sociopolicy: error: {message} (see '{self.prog} --help')\n")
+
+
+def _content_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the commands that read content files (check, calendar)."""
+    parser.add_argument("--platform", "-p", choices=PLATFORMS, help="where the drafts will appear")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="file or folder of content, or - for stdin"
+    )
+    parser.add_argument(
+        "--ruleset",
+        "-r",
+        default=None,
+        help="bundled ruleset name or path (default: the configuration's, or public-sector)",
+    )
+    parser.add_argument(
+        "--context",
+        "-c",
+        action="append",
+        default=[],
+        metavar="FACT=VALUE",
+        help="a fact for rules' 'when' conditions, e.g. caretaker_period=true (repeatable)",
+    )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day the drafts will be published (for periods such as caretaker_period)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, only files matching GLOB (repeatable; replaces the configuration's)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching GLOB (repeatable; adds to the configuration's)",
+    )
+    parser.add_argument(
+        "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
+    )
+    parser.add_argument(
+        "--csv-date-column", metavar="NAME", help="the CSV column holding the date (default: found)"
+    )
+    parser.add_argument(
+        "--csv-link-column", metavar="NAME", help="the CSV column holding a link (default: found)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,16 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check drafts in text and Markdown files, content calendars (YAML, JSON) "
         "and CSV exports, in files and folders ('-' reads standard input). See docs/cli.md.",
     )
-    check.add_argument(
-        "paths", nargs="+", metavar="PATH", help="file or folder of content, or - for stdin"
-    )
-    check.add_argument(
-        "--ruleset",
-        "-r",
-        default=None,
-        help="bundled ruleset name or path (default: the configuration's, or public-sector)",
-    )
-    check.add_argument("--platform", "-p", choices=PLATFORMS, help="where the draft will appear")
+    _content_arguments(check)
     check.add_argument(
         "--kind",
         choices=("post", "reply"),
@@ -60,39 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         "--in-reply-to", metavar="FILE", help="file holding the comment that a reply answers"
     )
     check.add_argument(
-        "--context",
-        "-c",
-        action="append",
-        default=[],
-        metavar="FACT=VALUE",
-        help="a fact for rules' 'when' conditions, e.g. caretaker_period=true (repeatable)",
-    )
-    check.add_argument(
-        "--date",
-        metavar="YYYY-MM-DD",
-        help="the day the drafts will be published (for periods such as caretaker_period)",
-    )
-    check.add_argument(
         "--format",
         "-f",
         choices=FORMATS,
         default=None,
         help="text lines (default), json, github (workflow commands), sarif (2.1.0) or junit",
-    )
-    check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
-    check.add_argument(
-        "--include",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="in folders, only files matching GLOB (repeatable; replaces the configuration's)",
-    )
-    check.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="skip files matching GLOB (repeatable; adds to the configuration's)",
     )
     check.add_argument(
         "--report-unused-suppressions",
@@ -105,20 +128,33 @@ def _parser() -> argparse.ArgumentParser:
         help="read standard input as a file of this name: its type (.md, .yaml, .csv ...), "
         "configuration and the path in findings (for editors)",
     )
-    check.add_argument(
-        "--csv-column", metavar="NAME", help="the CSV column holding the message (default: found)"
+    calendar = commands.add_parser(
+        "calendar",
+        help="check a content calendar: reserve, gaps, balance and every post",
+        description="Check content calendars (YAML, JSON or CSV) against the ruleset's "
+        "planning settings over a horizon: the evergreen reserve, gaps and busy days, the "
+        "balance of purposes, posts that break a period's rules, and every post. See "
+        "docs/calendar.md.",
     )
-    check.add_argument(
-        "--csv-date-column", metavar="NAME", help="the CSV column holding the date (default: found)"
+    _content_arguments(calendar)
+    calendar.add_argument(
+        "--from",
+        dest="start",
+        metavar="YYYY-MM-DD",
+        help="the first day of the horizon (default: today in the planning time zone)",
     )
-    check.add_argument(
-        "--csv-link-column", metavar="NAME", help="the CSV column holding a link (default: found)"
+    calendar.add_argument(
+        "--horizon", default="90d", help="days to look ahead: 90d, 12w, 3m or P90D (default: 90d)"
     )
-    check.add_argument(
-        "--fail-on",
-        choices=_FAIL_ON,
-        default=None,
-        help="lowest severity that makes the exit code 1 (default: error)",
+    calendar.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), json, or html (a page with a week-by-week view)",
+    )
+    calendar.set_defaults(
+        kind="post", in_reply_to=None, stdin_filename=None, report_unused_suppressions=False
     )
     test = commands.add_parser(
         "test",
@@ -234,6 +270,71 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _calendar(args: argparse.Namespace) -> int:
+    start = _start_day(args.start)
+    horizon = parse_horizon(args.horizon)
+    out = open_output(args.output)
+    try:
+        run = run_check(args)
+        posts = [_calendar_post(result) for result in run.results]
+        report = check_calendar(
+            posts,
+            ruleset=run.rulesets[0],
+            start=start,
+            horizon=horizon,
+            reports=[result.report for result in run.results],
+        )
+        placed = findings(run.results, run.problems, run.extra)
+        write_calendar(args.format, out, report, placed)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if run.problems:
+        return 2
+    failed = any(failing(f, run.fail_on) for f in findings(run.results, (), run.extra))
+    warned = bool(planning_notes(report)) and run.fail_on in ("warning", "suggestion")
+    return 1 if failed or warned else 0
+
+
+def _start_day(raw: str | None) -> dt.date | None:
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(f"--from takes a date written YYYY-MM-DD, not '{raw}'") from None
+
+
+def _calendar_post(result: Result) -> CalendarPost:
+    item = result.item
+    plan = item.plan
+    scheduled = item.scheduled
+    if isinstance(scheduled, str):
+        scheduled = _when(scheduled)
+    return CalendarPost(
+        text=item.draft.text,
+        platform=item.draft.platform,
+        scheduled=scheduled,
+        evergreen=plan.evergreen if plan else False,
+        purpose=plan.purpose if plan else None,
+        tags=plan.tags if plan else (),
+        media=item.draft.media,
+        id=item.id,
+        path=item.path,
+        line=item.line,
+    )
+
+
+def _when(text: str) -> dt.date | dt.datetime | None:
+    """A date or date-time written as text (JSON, CSV); the reader checked it already."""
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     for stream in (sys.stdout, sys.stderr):
@@ -249,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "calendar":
+            return _calendar(args)
         return _run_command(args)
     except SociopolicyError as exc:
         sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
