@@ -313,3 +313,27 @@ def test_the_example_calendar_is_valid(capsys: pytest.CaptureFixture[str]) -> No
     assert code in (0, 1)
     assert not [f for f in payload["findings"] if f["rule_id"] == "input-error"]
     assert len(payload["calendar"]["posts"]) >= 20
+
+
+def test_a_csv_export_is_a_calendar_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("export.csv").write_text(
+        "Date,Network,Message,Purpose,Evergreen,Tags\n"
+        "2026-08-03,Facebook,Bin day moves to Thursday.,share,no,bins\n"
+        ",,Five ways to save water at home.,share,yes,how-to;water\n"
+        "2026-08-04,Twitter,Hello,sell,maybe,\n",
+        encoding="utf-8",
+    )
+    assert main(["calendar", "export.csv", "--from", "2026-08-01", "--format", "json"]) == 2
+    payload = json.loads(capsys.readouterr().out)
+    posts = payload["calendar"]["posts"]
+    assert [(p["platform"], p["purpose"], p["evergreen"]) for p in posts] == [
+        ("facebook", "share", False),
+        (None, "share", True),
+    ]
+    problems = [
+        (f["line"], f["column"]) for f in payload["findings"] if f["rule_id"] == "input-error"
+    ]
+    assert problems == [(4, 31)]  # the "maybe" in the evergreen cell of the last row

@@ -515,7 +515,13 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
     # Other columns a scheduling tool may export, read when present.
     extra_columns = {
         name: found
-        for name, names in (("platform", ("platform", "network", "channel")), ("id", ("id",)))
+        for name, names in (
+            ("platform", ("platform", "network", "channel")),
+            ("id", ("id",)),
+            ("purpose", ("purpose",)),
+            ("evergreen", ("evergreen",)),
+            ("tags", ("tags", "labels")),
+        )
         if (found := _column(header, None, names)) is not None
     }
     lines = LineIndex(text)
@@ -538,11 +544,7 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
         for name, column in extra_columns.items():
             if column < len(row) and row[column].strip():
                 value = row[column].strip()
-                fields[name] = (
-                    _PLATFORM_NAMES.get(value.lower(), value.lower())
-                    if name == "platform"
-                    else value
-                )
+                fields[name] = _csv_value(name, value)
                 at[name] = column
         message = row[index]
         place = _cell_place(text, lines, cells[index], message)
@@ -561,6 +563,20 @@ def _read_csv(text: str, display: str, result: ContentRead, columns: CsvColumns)
             place=place,
             field_at=_cells_of(lines, cells, at, index),
         )
+
+
+def _csv_value(name: str, value: str) -> Any:
+    """A CSV cell as the field it fills: a platform's name, a yes/no, a list of tags."""
+    if name == "platform":
+        return _PLATFORM_NAMES.get(value.lower(), value.lower())
+    if name == "purpose":
+        return value.lower()
+    if name == "evergreen":
+        answer = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False}
+        return answer.get(value.lower(), value)  # anything else is reported as not a yes/no
+    if name == "tags":
+        return [tag.strip() for tag in re.split(r"[,;|]", value) if tag.strip()]
+    return value
 
 
 #: Names scheduling tools give platforms, where they differ from ours.
