@@ -204,3 +204,28 @@ def test_docs_writes_a_policy_document(tmp_path: Path, capsys: pytest.CaptureFix
     code, _, err = _run(capsys, "docs", "caretaker", "--templates", str(tmp_path / "missing"))
     assert code == 2
     assert "missing" in err
+
+
+def test_a_team_can_come_from_the_vars(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "teams.yaml"
+    path.write_text(
+        'name: teams\nversion: "1"\nextends: public-sector\nvars:\n  press_office: comms-media\n'
+        "overrides:\n  escalation.media-enquiry:\n"
+        '    action: {kind: escalate, to: "{{ vars.press_office }}", within: PT2H}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "explain", "escalation.media-enquiry", "--ruleset", str(path))
+    assert code == 0
+    assert "escalate -> comms-media within PT2H" in out
+    path.write_text(path.read_text("utf-8").replace("press_office: comms-media", "other: z"))
+    code, out, _ = _run(capsys, "validate", str(path))
+    assert code == 1
+    assert "'to' uses vars.press_office, which is not defined" in out
+
+
+def test_docs_format_follows_the_output_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "policy.html"
+    assert _run(capsys, "docs", "caretaker", "-o", str(output))[0] == 0
+    assert output.read_text("utf-8").startswith("<!DOCTYPE html>")

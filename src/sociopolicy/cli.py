@@ -184,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
         description="A table of rules: id, category, severity and action.",
     )
     rules.add_argument("--ruleset", "-r", default=None, help="ruleset name or path")
-    rules.add_argument("--category", "-c", default=None, help="only rules of this category")
+    rules.add_argument("--category", default=None, help="only rules of this category")
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the ruleset format",
@@ -213,7 +213,13 @@ def _parser() -> argparse.ArgumentParser:
         "with examples, the escalation table, vars filled in, and sources.",
     )
     docs.add_argument("ruleset", metavar="RULESET", help="ruleset name or path")
-    docs.add_argument("--format", "-f", choices=("md", "html"), default="md")
+    docs.add_argument(
+        "--format",
+        "-f",
+        choices=("md", "html"),
+        default=None,
+        help="md or html (default: html for an --output ending .html or .htm, else md)",
+    )
     docs.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
     docs.add_argument(
         "--templates", metavar="FOLDER", help="folder with policy.md.j2 / policy.html.j2 to use"

@@ -39,6 +39,7 @@ from .kinds import (
 )
 from .merge import (
     Layer,
+    Origin,
     RawRule,
     apply_own,
     is_list,
@@ -52,7 +53,14 @@ from .ruleset import Ruleset, RulesetHeader, Source, cite
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
-__all__ = ["clear_cache", "layer_of", "load_ruleset", "locate_in", "resolve_reference"]
+__all__ = [
+    "clear_cache",
+    "compile_loaded",
+    "layer_of",
+    "load_ruleset",
+    "locate_in",
+    "resolve_reference",
+]
 
 _MODELS: tuple[type[BaseModel], ...] = (
     *KINDS.values(),
@@ -256,7 +264,8 @@ def _compile_rule(
 
 
 def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase:
-    """The rule with each ``within: {{ vars.name }}`` replaced by that var's duration."""
+    """The rule with each ``within: {{ vars.name }}`` replaced by that var's duration,
+    and each ``to: {{ vars.name }}`` by that var's team."""
     specs = []
     for loc, spec in [(["action"], rule.action)] + [
         (["also", number], spec) for number, spec in enumerate(rule.also)
@@ -277,6 +286,22 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
                 )
             else:
                 spec = spec.model_copy(update={"within": value})
+        team = var_reference(spec.to) if spec.to is not None else None
+        if team is not None:
+            value = layer.vars.get(team)
+            if not isinstance(value, str) or not value.strip():
+                problem = (
+                    f"'to' uses vars.{team}, which is not defined; add it under 'vars'"
+                    if team not in layer.vars
+                    else f"'to' uses vars.{team}, which {_var_file(layer, team)} sets to "
+                    f"{value!r}, not the name of a team"
+                )
+                where = [*loc, "to"]
+                issues.append(
+                    Issue(raw.locate(where), problem, rule_id=rule.id, field=field_path(where))
+                )
+            else:
+                spec = spec.model_copy(update={"to": value.strip()})
         specs.append(spec)
     if specs == list(rule.actions):
         return rule
@@ -374,6 +399,26 @@ def _planning(layer: Layer, issues: list[Issue]) -> Planning:
                 )
             )
         return Planning()
+
+
+def compile_loaded(ruleset: Ruleset) -> None:
+    """Compile a ruleset whose rules are already validated (one that was pickled).
+
+    Its rules are the loaded ones, with durations filled in, so nothing can
+    fail here that did not fail when it was first loaded.
+    """
+    layer = Layer(vars=dict(ruleset.vars), sources=dict(ruleset.sources))
+    issues: list[Issue] = []
+    compiled = []
+    for rule in ruleset.rules:
+        doc = YamlDocument(path=ruleset.files[0] if ruleset.files else ruleset.name, data=None)
+        raw = RawRule(rule.id, {}, [Origin(doc, ())])
+        item = _compile_rule(rule, raw, layer, issues)
+        if item is not None:
+            compiled.append(item)
+    if issues:  # pragma: no cover - the rules compiled when the ruleset was loaded
+        raise RulesetValidationError(issues)
+    ruleset._compiled = CompiledRuleset(ruleset, compiled, ruleset.vars)
 
 
 Stamp = tuple[str, int, int]

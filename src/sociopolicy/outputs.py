@@ -167,12 +167,17 @@ def _text(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], col
 
 
 def summary(results: Sequence[Result], placed: Sequence[Finding]) -> str:
-    """One line: how much was checked and what was found."""
-    files = len({r.item.path for r in results} | {f.path for f in placed})
+    """One line: how much was checked and what was found (in the drafts themselves;
+    findings in the comments they answer are counted apart, as they do not fail a run)."""
+    own = [f for f in placed if f.target == "draft"]
+    files = len({r.item.path for r in results} | {f.path for f in own})
     counts = dict.fromkeys(("error", "warning", "suggestion"), 0)
-    for f in placed:
+    for f in own:
         counts[f.severity] += 1
     found = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}" for severity, n in counts.items())
+    in_comments = len(placed) - len(own)
+    if in_comments:
+        found += f" (and {in_comments} in the comment{'s' if in_comments != 1 else ''} replied to)"
     acting = sum(1 for r in results if r.report.actions)
     drafts = len(results)
     return (

@@ -95,6 +95,10 @@ def explain(rule_id: str, reference: str | None, out: TextIO) -> int:
     if action.within:
         out.write(f" within {action.within}")
     out.write("\n")
+    for extra in rule.also:
+        out.write(f"  also {extra.kind}" + (f" -> {extra.to}" if extra.to else "") + "\n")
+    if action.reply:
+        out.write(f"\nSuggested reply (a template)\n  {action.reply.strip()}\n")
     settings = {
         name: value
         for name, value in rule.model_dump(
@@ -217,10 +221,11 @@ def _patch(schema: dict[str, Any]) -> None:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a ruleset file, from the Pydantic models."""
+    """The JSON Schema (draft 7) of a ruleset file, from the Pydantic models."""
     schema = _RulesetFile.model_json_schema(by_alias=True, mode="validation")
     _patch(schema)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # Draft 7 is what most editors' YAML support reads; the schema uses nothing newer.
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "sociopolicy ruleset"
     schema["description"] = (
@@ -241,9 +246,11 @@ def write_schema(out: TextIO) -> int:
 
 
 def write_docs(
-    reference: str, fmt: str, output: str | None, templates: str | None, out: TextIO
+    reference: str, fmt: str | None, output: str | None, templates: str | None, out: TextIO
 ) -> int:
     """Render a ruleset as a staff-facing policy document (Markdown or HTML)."""
+    if fmt is None:
+        fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
     from .policydoc import render_policy  # Jinja2 templates only this command needs
 
     ruleset = load_ruleset(reference)

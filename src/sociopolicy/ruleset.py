@@ -103,6 +103,19 @@ class Ruleset(BaseModel):
     #: locating examples, vars and rules in their files; see loader.locate_in).
     _layer: Any = PrivateAttr(default=None)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle the validated content only; the compiled form is rebuilt on
+        unpickling (in a worker process, say), from these rules."""
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {"_compiled": None, "_layer": None}
+        return state
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        from .loader import compile_loaded  # the loader imports this module
+
+        compile_loaded(self)
+
     @property
     def compiled(self) -> Any:
         """The executable form made by :func:`~sociopolicy.load_ruleset` (internal)."""

@@ -146,6 +146,8 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
+      # Install sociopolicy from where your organisation gets it, e.g.
+      # pip install "sociopolicy @ git+https://github.com/<owner>/sociopolicy@<tag>"
       - run: pip install sociopolicy
       - run: sociopolicy validate --strict {folder}/{name}.yaml
       - run: sociopolicy test {folder}/{name}.yaml

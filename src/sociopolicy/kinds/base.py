@@ -118,7 +118,9 @@ class ActionSpec(StrictModel):
 
     kind: ActionKind = Field(description="The action.")
     to: StrictStr | None = Field(
-        default=None, description="The team to involve, e.g. `media`, `legal`."
+        default=None,
+        description="The team to involve, e.g. `media`, `legal`, or `{{ vars.name }}` for a "
+        "team named in the ruleset's vars.",
     )
     within: StrictStr | None = Field(
         default=None,
