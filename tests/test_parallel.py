@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import dask.bag
 import pytest
 
 from sociopolicy import check_draft, check_many, load_ruleset
+from sociopolicy.cli import main
 from sociopolicy.errors import UsageError
 
 TEXTS = [
@@ -53,3 +55,18 @@ def test_check_many_in_dask_on_processes_agrees_with_one_process() -> None:
     bag = dask.bag.from_sequence(TEXTS, npartitions=4)  # type: ignore[no-untyped-call]
     reports = bag.map_partitions(lambda part: list(check_many(part, ruleset=ruleset)))
     assert reports.compute(scheduler="processes", num_workers=2) == expected
+
+
+def test_the_command_gives_the_same_output_with_several_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for number, text in enumerate(TEXTS[:60]):
+        (tmp_path / f"post-{number:03d}.txt").write_text(text or "Hello.", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        assert main(["check", str(tmp_path), "--format", "json", "--jobs", jobs]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    with pytest.raises(SystemExit):
+        main(["check", str(tmp_path), "--jobs", "0"])
+    assert "a number of processes" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from .api import check_draft
+from .api import check_draft, check_many
 from .config import FileSettings, config_for, default_ruleset, settings_for
 from .contentfiles import ContentItem, CsvColumns, FileProblem, read_content
 from .discovery import content_files
@@ -129,6 +129,7 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
     comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
     context = context_of(args.context, args.date)
     results = []
+    pending: list[tuple[ContentItem, Draft, Ruleset, FileSettings]] = []
     problems: list[FileProblem] = []
     extra: list[Finding] = []
     warned: set[tuple[str, str]] = set()
@@ -177,12 +178,14 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
                 item = replace(
                     item, place_comment=LineIndex(comment).position, comment_path=args.in_reply_to
                 )
-            report = check_draft(draft, ruleset=ruleset)
-            notes = _ignored(item, report, ruleset, args.report_unused_suppressions)
-            report = without(report, (*settings.disable, *item.ignore))
-            report, more = _suppress(item, report, ruleset, args.report_unused_suppressions)
-            extra.extend([*notes, *more])
-            results.append(Result(item, report))
+            pending.append((item, draft, ruleset, settings))
+    reports = _reports(pending, getattr(args, "jobs", None))
+    for (item, _, ruleset, settings), report in zip(pending, reports, strict=True):
+        notes = _ignored(item, report, ruleset, args.report_unused_suppressions)
+        report = without(report, (*settings.disable, *item.ignore))
+        report, more = _suppress(item, report, ruleset, args.report_unused_suppressions)
+        extra.extend([*notes, *more])
+        results.append(Result(item, report))
     main_ruleset = ruleset_named(args.ruleset or default_ruleset(here))
     if not results and not problems:
         sys.stderr.write("sociopolicy: warning: no content was checked (no drafts found)\n")
@@ -251,6 +254,33 @@ def _suppress(
             if not region.used
         )
     return report, notes
+
+
+#: With no --jobs, several processes are used from this many drafts on: below it,
+#: starting them costs more than they save.
+PARALLEL_FROM = 5000
+
+
+def _reports(
+    pending: Sequence[tuple[ContentItem, Draft, Ruleset, FileSettings]], jobs: int | None
+) -> list[Report]:
+    """Each draft's report, in order; in ``jobs`` processes (default: all cores for
+    many drafts), with the drafts of each ruleset checked together."""
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(pending) >= PARALLEL_FROM else 1
+    if jobs <= 1:
+        return [check_draft(draft, ruleset=ruleset) for _, draft, ruleset, _ in pending]
+    reports: list[Report | None] = [None] * len(pending)
+    by_ruleset: dict[int, list[int]] = {}
+    for number, (_, _, ruleset, _) in enumerate(pending):
+        by_ruleset.setdefault(id(ruleset), []).append(number)
+    for numbers in by_ruleset.values():
+        ruleset = pending[numbers[0]][2]
+        drafts = [pending[n][1] for n in numbers]
+        checked = check_many(drafts, ruleset=ruleset, jobs=jobs)
+        for number, report in zip(numbers, checked, strict=True):
+            reports[number] = report
+    return [report for report in reports if report is not None]
 
 
 def open_output(path: str | None) -> TextIO:

@@ -30,10 +30,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"sociopolicy: error: {message} (see '{self.prog} --help')\n")
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more, not '{text}'")
+    return value
+
+
 def _content_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of the commands that read content files (check, calendar)."""
     parser.add_argument("--platform", "-p", choices=PLATFORMS, help="where the drafts will appear")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="check in N processes (default: all cores from 5,000 drafts on, else 1); "
+        "the output is the same",
+    )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="file or folder of content, or - for stdin"
     )
