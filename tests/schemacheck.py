@@ -2,7 +2,7 @@
 
 Supports type, properties, required, additionalProperties, items, enum, const,
 anyOf, oneOf, allOf, $ref into $defs, minItems/maxItems, minLength/maxLength,
-minimum/maximum, pattern and discriminator-free unions. Enough to prove that
+pattern, patternProperties and if/then/else. Enough to prove that
 every bundled ruleset fits the published schema and that common mistakes do not.
 """
 
@@ -49,15 +49,24 @@ def problems(value: Any, schema: dict[str, Any], root: dict[str, Any], at: str =
                 found.append(f"{at}: fits none of {keyword} ({min(results, key=len)[0]})")
     for option in schema.get("allOf", ()):
         found += problems(value, option, root, at)
+    if "if" in schema:
+        branch = "then" if not problems(value, schema["if"], root, at) else "else"
+        if branch in schema:
+            found += problems(value, schema[branch], root, at)
     if isinstance(value, dict):
         properties = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
         for name in schema.get("required", ()):
             if name not in value:
                 found.append(f"{at}/{name}: required")
         extra = schema.get("additionalProperties", True)
         for name, item in value.items():
+            matching = [p for p in patterns if re.search(p, name)]
             if name in properties:
                 found += problems(item, properties[name], root, f"{at}/{name}")
+            elif matching:
+                for pattern in matching:
+                    found += problems(item, patterns[pattern], root, f"{at}/{name}")
             elif extra is False:
                 found.append(f"{at}/{name}: not allowed")
             elif isinstance(extra, dict):

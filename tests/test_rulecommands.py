@@ -154,8 +154,25 @@ def test_every_bundled_ruleset_fits_the_schema(name: str) -> None:
     ("change", "expected"),
     [
         ({"colour": "red"}, "/colour: not allowed"),
-        ({"rules": [{"id": "a.b", "category": "tone", "kind": "nope", "message": "x"}]}, "oneOf"),
+        (
+            {"rules": [{"id": "a.b", "category": "tone", "kind": "nope", "message": "x"}]},
+            "/rules/0/kind: 'nope' not in",
+        ),
+        (
+            {"rules": [{"id": "a.b", "category": "tone", "kind": "terms", "trems": ["x"]}]},
+            "/rules/0/trems: not allowed",
+        ),
         ({"version": 3}, "/version: expected"),
+        ({"planning": {"reserv": "P90D"}}, "/planning/reserv: not allowed"),
+        (
+            {"overrides": {"tone.insult": {"severty": "error"}}},
+            "/overrides/tone.insult/severty: not allowed",
+        ),
+        ({"overrides": {"tone.insult": {"severity": "warn"}}}, "/overrides/tone.insult/severity"),
+        (
+            {"overrides": {"tone.insult": {"action": {"kind": "escalate", "within": "1 hour"}}}},
+            "/overrides/tone.insult/action",
+        ),
     ],
 )
 def test_the_schema_rejects_common_mistakes(change: dict[str, object], expected: str) -> None:

@@ -161,6 +161,10 @@ class CalendarReport(StrictModel):
         )
 
 
+#: The longest horizon: 100 years.
+MAX_HORIZON_DAYS = 36_500
+
+
 def parse_horizon(text: str) -> int:
     """``90d``, ``12w``, ``3m`` (30 days each) or an ISO 8601 duration, in whole days."""
     raw = text.strip().lower()
@@ -172,8 +176,11 @@ def parse_horizon(text: str) -> int:
             days = math.floor(days_of(text.strip().upper()))
     except (ValueError, KeyError):
         days = 0
-    if days < 1:
-        raise UsageError(f"a horizon is a number of days such as 90d, 12w or P90D, not '{text}'")
+    if days < 1 or days > MAX_HORIZON_DAYS:
+        raise UsageError(
+            f"a horizon is a number of days such as 90d, 12w or P90D (at most "
+            f"{MAX_HORIZON_DAYS:,} days), not '{text}'"
+        )
     return days
 
 
@@ -198,7 +205,7 @@ def check_calendar(
     posts: Iterable[CalendarPost | Mapping[str, Any]],
     *,
     ruleset: RulesetRef = None,
-    start: dt.date | None = None,
+    start: dt.date | str | None = None,
     horizon: int | str = 90,
     reports: Sequence[Report] | None = None,
 ) -> CalendarReport:
@@ -221,11 +228,14 @@ def check_calendar(
     planning = loaded.planning
     zone = planning.zone
     days = horizon if isinstance(horizon, int) else parse_horizon(horizon)
-    if days < 1:
-        raise UsageError(f"the horizon must be at least 1 day, not {days}")
-    first = start or dt.datetime.now(zone).date()
-    last = first + dt.timedelta(days=days - 1)
-    given = [_post(p) for p in posts]
+    if days < 1 or days > MAX_HORIZON_DAYS:
+        raise UsageError(f"the horizon must be 1 to {MAX_HORIZON_DAYS:,} days, not {days}")
+    first = _first_day(start, zone)
+    try:
+        last = first + dt.timedelta(days=days - 1)
+    except OverflowError:
+        raise UsageError(f"a horizon of {days} days from {first} runs past the year 9999") from None
+    given = [_post(p, number) for number, p in enumerate(posts)]
     if reports is not None and len(reports) != len(given):
         raise UsageError("give one report for each post")
     planned = []
@@ -253,7 +263,7 @@ def check_calendar(
     return CalendarReport(
         start=first,
         end=last,
-        timezone=planning.timezone,
+        timezone=planning.timezone or "UTC",
         posts=tuple(planned),
         reserve=_reserve(planned, planning),
         gaps=tuple(_gaps(in_horizon, planning, first, last)),
@@ -265,7 +275,23 @@ def check_calendar(
     )
 
 
-def _post(value: CalendarPost | Mapping[str, Any]) -> CalendarPost:
+def _first_day(start: object, zone: ZoneInfo) -> dt.date:
+    """The horizon's first day: a date, a date-time's date, ISO text, or today."""
+    if start is None:
+        return dt.datetime.now(zone).date()
+    if isinstance(start, dt.datetime):
+        return posting_day(start, zone) or start.date()
+    if isinstance(start, dt.date):
+        return start
+    if isinstance(start, str):
+        try:
+            return dt.date.fromisoformat(start)
+        except ValueError:
+            pass
+    raise UsageError(f"start must be a date (or YYYY-MM-DD), not {start!r}")
+
+
+def _post(value: CalendarPost | Mapping[str, Any], number: int) -> CalendarPost:
     if isinstance(value, CalendarPost):
         return value
     from pydantic import ValidationError
@@ -274,8 +300,10 @@ def _post(value: CalendarPost | Mapping[str, Any]) -> CalendarPost:
         return CalendarPost.model_validate(value)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "post"
-        raise UsageError(f"a calendar post is not valid: {where}: {first['msg']}") from None
+        where = ".".join(str(part) for part in first["loc"]) or "the post"
+        raise UsageError(
+            f"calendar post {number + 1} is not valid: {where}: {first['msg']}"
+        ) from None
 
 
 def _reserve(posts: Sequence[PlannedPost], planning: Planning) -> Reserve:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -172,9 +173,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, or html (a page with a week-by-week view)",
     )
-    calendar.set_defaults(
-        kind="post", in_reply_to=None, stdin_filename=None, report_unused_suppressions=False
+    calendar.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="with '-': read standard input as a calendar file of this name (.yaml, .json, .csv)",
     )
+    calendar.set_defaults(kind="post", in_reply_to=None, report_unused_suppressions=False)
     test = commands.add_parser(
         "test",
         help="run rulesets' examples and tests files",
@@ -296,6 +300,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _calendar(args: argparse.Namespace) -> int:
+    if "-" in args.paths and not args.stdin_filename:
+        raise UsageError(
+            "a calendar on standard input needs --stdin-filename NAME (such as cal.yaml), "
+            "which says how to read it"
+        )
     start = _start_day(args.start)
     horizon = parse_horizon(args.horizon)
     out = open_output(args.output)
@@ -352,10 +361,14 @@ def _calendar_post(result: Result) -> CalendarPost:
 
 def _when(text: str) -> dt.date | dt.datetime | None:
     """A date or date-time written as text (JSON, CSV); the reader checked it already."""
+    text = text.strip()
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # Python 3.10 reads neither 'Z' nor '+1000': write them as '+00:00' and '+10:00'.
+        text = re.sub(r"Z$", "+00:00", text.replace(" ", "T", 1))
+        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         return None
 
@@ -381,6 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SociopolicyError as exc:
         sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
         return 2
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130
 

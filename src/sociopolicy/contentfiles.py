@@ -610,8 +610,8 @@ def _joined(first: Place, second_at: int, second: Place, skip: int) -> Place:
 
 
 def _csv_date(value: str) -> str:
-    """A CSV date as YYYY-MM-DD where it is written that way (or as a date-time)."""
-    return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else value
+    """A CSV date or date-time as written (a date-time keeps its time and offset)."""
+    return value.strip()
 
 
 def _row_starts(text: str, delimiter: str) -> Sequence[int]:

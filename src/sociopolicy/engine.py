@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from ._common import duration_seconds, trusted
 from .comments import commenter_name
@@ -222,8 +223,15 @@ class CompiledRuleset:
             fact for item in self.rules if item.when is not None for fact in item.when.facts
         )
         #: Date windows in vars that decide a fact some rule reads (see periods.py).
+        # A period without a time zone of its own counts days in the planning one,
+        # when the ruleset sets it, so a calendar and its checks agree on a post's day.
+        planning_zone = getattr(getattr(owner, "planning", None), "timezone", None)
         self._periods = {
-            name: period for name, period in periods_in(self.vars).items() if name in self._facts
+            name: period
+            if period.zone is not None or planning_zone is None
+            else period._replace(zone=ZoneInfo(planning_zone))
+            for name, period in periods_in(self.vars).items()
+            if name in self._facts
         }
         #: Vars set to true or false that give a fact some rule reads its default.
         self._defaults = {

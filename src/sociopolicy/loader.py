@@ -38,6 +38,7 @@ from .kinds import (
     var_reference,
 )
 from .merge import (
+    PER_PLATFORM,
     Layer,
     Origin,
     RawRule,
@@ -281,9 +282,7 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
                     f"{value!r}, not an ISO 8601 duration such as PT1H or P2D"
                 )
                 where = [*loc, "within"]
-                issues.append(
-                    Issue(raw.locate(where), problem, rule_id=rule.id, field=field_path(where))
-                )
+                _add_var_issue(issues, layer, name, raw.locate(where), problem, rule.id, where)
             else:
                 spec = spec.model_copy(update={"within": value})
         team = var_reference(spec.to) if spec.to is not None else None
@@ -297,15 +296,41 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
                     f"{value!r}, not the name of a team"
                 )
                 where = [*loc, "to"]
-                issues.append(
-                    Issue(raw.locate(where), problem, rule_id=rule.id, field=field_path(where))
-                )
+                _add_var_issue(issues, layer, team, raw.locate(where), problem, rule.id, where)
             else:
                 spec = spec.model_copy(update={"to": value.strip()})
         specs.append(spec)
     if specs == list(rule.actions):
         return rule
     return rule.model_copy(update={"action": specs[0], "also": tuple(specs[1:])})
+
+
+def _add_var_issue(
+    issues: list[Issue],
+    layer: Layer,
+    name: str,
+    use: SourceLocation,
+    problem: str,
+    rule_id: str,
+    where: Sequence[str | int],
+) -> None:
+    """A var that a rule cannot use: reported once, where the var is set (the line to
+    change), or else where the rule uses it."""
+    origin = layer.var_origins.get(name)
+    if origin is None:
+        issues.append(Issue(use, problem, rule_id=rule_id, field=field_path(where)))
+        return
+    line, column = _var_position(origin[0], name)
+    issue_at = Issue(SourceLocation(origin[0], line, column), problem, field=f"vars.{name}")
+    if issue_at not in issues:
+        issues.append(issue_at)
+
+
+def _var_position(path: str, name: str) -> tuple[int, int]:
+    try:
+        return load_yaml(path).locate(("vars", name))
+    except RulesetError:  # pragma: no cover - the file was read a moment ago
+        return (1, 1)
 
 
 def _var_file(layer: Layer, name: str) -> str:
@@ -380,8 +405,13 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
 def _planning(layer: Layer, issues: list[Issue]) -> Planning:
     """The merged planning settings, validated; problems are located in the file
     that set the key at fault."""
+    defaults = Planning()
+    data = dict(layer.planning)
+    for key in PER_PLATFORM:  # a platform's own limit keeps the default for 'all'
+        if isinstance(data.get(key), dict):
+            data[key] = {**getattr(defaults, key), **data[key]}
     try:
-        return Planning.model_validate(layer.planning)
+        return Planning.model_validate(data)
     except ValidationError as exc:
         for error in prune_errors(exc.errors()):
             key = str(error["loc"][0]) if error["loc"] else ""

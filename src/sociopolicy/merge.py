@@ -89,6 +89,11 @@ class Layer:
     problems: list[Issue] = field(default_factory=list)
 
 
+#: Planning settings that map platforms (or 'all') to limits: forks change them
+#: platform by platform.
+PER_PLATFORM = frozenset({"cadence", "max_silence", "max_per_day"})
+
+
 def issue(doc: YamlDocument, loc: Sequence[str | int], message: str, **about: Any) -> Issue:
     line, column = doc.locate(loc, key=bool(about.pop("key", False)))
     return Issue(SourceLocation(doc.path, line, column), message, **about)
@@ -180,6 +185,9 @@ def apply_own(layer: Layer, header: RulesetHeader, doc: YamlDocument) -> None:
         layer.var_origins[name] = (doc.path, replaced)
     layer.sources.update(header.sources)
     for key, value in header.planning.items():
+        inherited = layer.planning.get(key)
+        if key in PER_PLATFORM and isinstance(value, dict) and isinstance(inherited, dict):
+            value = {**inherited, **value}  # platform by platform, as vars are
         layer.planning[key] = value
         layer.planning_docs[key] = doc
     inherited = list(layer.rules)

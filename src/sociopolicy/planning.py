@@ -70,8 +70,10 @@ def _default_purposes() -> dict[Purpose, float]:
 class Planning(StrictModel):
     """What a content calendar should look like (the ruleset's ``planning``)."""
 
-    timezone: StrictStr = Field(
-        default="UTC", description="Time zone in which posting days are counted."
+    timezone: StrictStr | None = Field(
+        default=None,
+        description="Time zone in which posting days are counted (UTC if not set); "
+        "periods in vars without a timezone of their own use it too.",
     )
     reserve: Duration = Field(
         default="P90D",
@@ -99,7 +101,9 @@ class Planning(StrictModel):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -116,6 +120,33 @@ class Planning(StrictModel):
                 raise ValueError(f"the cadence of '{name}' must be a number of posts above 0")
         return value
 
+    @field_validator("max_per_day")
+    @classmethod
+    def _at_least_one(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, most in value.items():
+            if most < 1:
+                raise ValueError(f"'{name}' must allow at least 1 post a day, not {most}")
+        return value
+
+    @field_validator("max_silence")
+    @classmethod
+    def _whole_days(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, limit in value.items():
+            days = days_of(limit)
+            if days < 1 or days != int(days):
+                raise ValueError(
+                    f"'{name}': {limit} is not a whole number of days (such as P1D or P3D); "
+                    "silence is counted in days"
+                )
+        return value
+
+    @field_validator("reserve")
+    @classmethod
+    def _a_day_or_more(cls, value: str) -> str:
+        if days_of(value) < 1:
+            raise ValueError(f"{value} is less than a day; the reserve is counted in days")
+        return value
+
     @field_validator("purposes")
     @classmethod
     def _shares(cls, value: dict[Purpose, float]) -> dict[Purpose, float]:
@@ -127,7 +158,8 @@ class Planning(StrictModel):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        """The time zone posting days are counted in."""
+        return ZoneInfo(self.timezone or "UTC")
 
     def posts_per_day(self) -> float:
         """The planned cadence, in posts per day over all platforms."""

@@ -13,6 +13,7 @@ from .errors import Issue, RulesetError, UsageError
 from .kinds import KINDS, Rule, RuleBase
 from .lint import lint
 from .loader import load_ruleset, locate_in
+from .planning import Planning
 from .ruleset import Ruleset, RulesetHeader
 
 __all__ = ["explain", "json_schema", "list_rules", "validate", "write_docs", "write_schema"]
@@ -59,12 +60,28 @@ def _find_rule(ruleset: Ruleset, rule_id: str) -> RuleBase:
     try:
         return ruleset.rule(rule_id)
     except KeyError:
+        from .bundled import bundled_rulesets
+        from .loader import layer_of
         from .merge import suggest
 
-        ids = [rule.id for rule in ruleset.rules]
+        layer = layer_of(ruleset)
+        if layer is not None and rule_id in layer.disabled:
+            raise UsageError(
+                f"{ruleset.ref} disables '{rule_id}' (its 'disable' list); remove it from "
+                "there to use it again"
+            ) from None
+        elsewhere = [
+            name
+            for name in bundled_rulesets()
+            if any(rule.id == rule_id for rule in load_ruleset(name).rules)
+        ]
+        hint = (
+            f"; it is in the bundled {', '.join(elsewhere)}: add --ruleset {elsewhere[0]}"
+            if elsewhere
+            else suggest(rule_id, [rule.id for rule in ruleset.rules])
+        )
         raise UsageError(
-            f"{ruleset.ref} has no rule '{rule_id}'{suggest(rule_id, ids)} "
-            "(list them with 'sociopolicy rules')"
+            f"{ruleset.ref} has no rule '{rule_id}'{hint} (list them with 'sociopolicy rules')"
         ) from None
 
 
@@ -216,8 +233,65 @@ def _patch(schema: dict[str, Any]) -> None:
     if "Example" in defs:
         defs["Example"] = {"anyOf": [{"type": "string"}, defs["Example"]]}
     if "ActionSpec" in defs:
-        kind = defs["ActionSpec"]["properties"]["kind"]
-        defs["ActionSpec"] = {"anyOf": [kind, defs["ActionSpec"]]}
+        action = defs["ActionSpec"]
+        action["properties"]["within"] = {
+            **action["properties"]["within"],
+            "anyOf": [{"type": "string", "pattern": _WITHIN}, {"type": "null"}],
+        }
+        defs["ActionSpec"] = {"anyOf": [action["properties"]["kind"], action]}
+    _typed_rules(schema, defs)
+    _typed_overrides(schema, defs)
+    _typed_planning(schema, defs)
+
+
+#: What an action's ``within`` may be: an ISO 8601 duration, or ``{{ vars.name }}``.
+_WITHIN = (
+    r"^(?:P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?"
+    r"|\{\{\s*vars\.[A-Za-z_][A-Za-z0-9_]*\s*\}\})$"
+)
+
+
+def _typed_rules(schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    """Each rule checked against its own kind (``if kind is X then X's fields``), which
+    every JSON Schema validator and editor understands, unlike ``discriminator``."""
+    kinds = sorted(KINDS)
+    items: dict[str, Any] = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": kinds, "description": "The check: one of the kinds."}},
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+                "then": {"$ref": f"#/$defs/{KINDS[name].__name__}"},
+            }
+            for name in kinds
+        ],
+    }
+    schema["properties"]["rules"]["items"] = items
+
+
+def _typed_overrides(schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    """An override gives some fields of a rule (any kind's), but never its id or kind."""
+    fields: dict[str, Any] = {}
+    for model in KINDS.values():
+        for key, value in defs[model.__name__].get("properties", {}).items():
+            if key not in ("id", "kind"):
+                fields.setdefault(key, value)
+    overrides = schema["properties"]["overrides"]
+    for pattern in overrides.get("patternProperties", {}):
+        overrides["patternProperties"][pattern] = {
+            "type": "object",
+            "properties": dict(sorted(fields.items())),
+            "additionalProperties": False,
+        }
+
+
+def _typed_planning(schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    planning = Planning.model_json_schema(by_alias=True, mode="validation")
+    defs.update(planning.pop("$defs", {}))
+    defs["Planning"] = planning
+    described = schema["properties"]["planning"].get("description")
+    schema["properties"]["planning"] = {"$ref": "#/$defs/Planning", "description": described}
 
 
 def json_schema() -> dict[str, Any]:

@@ -8,10 +8,12 @@ checked.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jinja2
+import jinja2.nodes
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -185,6 +187,16 @@ def compile_template(
             f"the template reaches for '{internal}'; names starting with '_' are Python "
             "internals, which templates cannot use"
         )
+    for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
+        kind, known = (
+            ("filter", _ENVIRONMENT.filters)
+            if isinstance(node, jinja2.nodes.Filter)
+            else ("test", _ENVIRONMENT.tests)
+        )
+        if node.name not in known:
+            close = difflib.get_close_matches(node.name, list(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise TemplateProblem(f"the template uses the unknown {kind} '{node.name}'{hint}")
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
     if unknown:
         names = ", ".join(sorted(allowed))
@@ -205,4 +217,8 @@ def compile_template(
                 f"the template uses 'groups.{missing[0]}', but the pattern has no group "
                 f"named '{missing[0]}' (named groups: {named})"
             )
-    return Template(source, _ENVIRONMENT.from_string(tree), _simple_parts(tree))
+    try:
+        compiled = _ENVIRONMENT.from_string(tree)
+    except jinja2.TemplateError as exc:  # pragma: no cover - names were checked above
+        raise TemplateProblem(f"the template cannot be used: {exc}") from None
+    return Template(source, compiled, _simple_parts(tree))
