@@ -277,7 +277,7 @@ def test_the_calendar_command_in_every_format(
     assert parser.headings[0] == 1
     assert all(b - a <= 1 for a, b in zip(parser.headings, parser.headings[1:], strict=False))
     assert "x, engage: 1 finding (error)" in page
-    assert page.count('<td class="gap">') == 9  # 6 to 14 August
+    assert page.count('<span class="mark">gap</span>') == 9  # 6 to 14 August
     assert "<caption>" in page
     assert 'scope="col"' in page
 
@@ -337,3 +337,57 @@ def test_a_csv_export_is_a_calendar_too(
         (f["line"], f["column"]) for f in payload["findings"] if f["rule_id"] == "input-error"
     ]
     assert problems == [(4, 31)]  # the "maybe" in the evergreen cell of the last row
+
+
+def test_a_platform_limit_keeps_the_all_limit_and_the_parents(tmp_path: Path) -> None:
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        'name: parent\nversion: "1"\nplanning:\n  max_silence: {linkedin: P14D}\n', "utf-8"
+    )
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        'name: child\nversion: "1"\nextends: parent.yaml\nplanning:\n  max_silence: {x: P2D}\n',
+        "utf-8",
+    )
+    planning = load_ruleset(child).planning
+    assert planning.max_silence == {"all": "P3D", "linkedin": "P14D", "x": "P2D"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ("max_per_day: {all: 0}", "at least 1 post a day"),
+        ("max_silence: {all: PT36H}", "not a whole number of days"),
+        ("reserve: PT1H", "less than a day"),
+    ],
+)
+def test_planning_limits_must_make_sense(tmp_path: Path, setting: str, says: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f'name: bad\nversion: "1"\nplanning:\n  {setting}\n', encoding="utf-8")
+    with pytest.raises(RulesetValidationError, match=says):
+        load_ruleset(path)
+
+
+def test_a_csv_date_time_keeps_its_time_and_the_period_agrees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "Thanks to the Minister's record investment 40 new schools are open!"
+    Path("ct.csv").write_text(
+        f'date,platform,message\n2026-10-02T14:30:00Z,facebook,"{text}"\n'
+        f'2026-11-01T14:30:00Z,facebook,"{text}"\n',
+        encoding="utf-8",
+    )
+    Path("ct.yaml").write_text(
+        'name: ct\nversion: "1"\nextends: [public-sector-au, caretaker]\nvars:\n'
+        '  caretaker_period: {start: "2026-10-03", end: "2026-11-01"}\n'
+        "planning: {timezone: Australia/Sydney}\n",
+        encoding="utf-8",
+    )
+    args = ["calendar", "ct.csv", "--ruleset", "ct.yaml", "--from", "2026-09-30", "--format"]
+    main([*args, "json"])
+    payload = json.loads(capsys.readouterr().out)
+    # 14:30 UTC on 2 October is 00:30 on 3 October in Sydney: inside the period;
+    # 14:30 UTC on 1 November is 2 November in Sydney: after it.
+    assert [p["day"] for p in payload["calendar"]["posts"]] == ["2026-10-03", "2026-11-02"]
+    assert [hit["post"]["line"] for hit in payload["calendar"]["period_hits"]] == [2]

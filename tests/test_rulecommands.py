@@ -246,3 +246,38 @@ def test_docs_format_follows_the_output_name(
     output = tmp_path / "policy.html"
     assert _run(capsys, "docs", "caretaker", "-o", str(output))[0] == 0
     assert output.read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_validate_reports_template_mistakes_with_the_rules_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "layers.yaml"
+    path.write_text(
+        'name: x\nversion: "1"\nextends: public-sector\nvars:\n  urgent_within: 1 hour\n'
+        "rules:\n  - id: local.a\n    category: tonez\n    kind: terms\n    terms: [x]\n"
+        '    message: "{{ match | uper }}"\n    source: [seed]\n'
+        "    examples: {fail: ['[[x]]', 'a [[x]]'], pass: [none, zed]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "validate", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    # In file order: the var (reported once, where it is set), the category, the filter.
+    assert lines[0].startswith(f"{path}:5:18: error: field 'vars.urgent_within'")
+    assert lines[1].startswith(f"{path}:8:15: error: rule 'local.a', field 'category'")
+    assert lines[2] == (
+        f"{path}:11:14: error: rule 'local.a', field 'message': "
+        "the template uses the unknown filter 'uper'; did you mean 'upper'?"
+    )
+    assert lines[-1] == f"{path}: 3 errors"
+
+
+def test_explain_says_when_a_rule_is_disabled_or_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text('name: d\nversion: "1"\nextends: public-sector\ndisable: [tone.insult]\n')
+    _, _, err = _run(capsys, "explain", "tone.insult", "--ruleset", str(path))
+    assert "disables 'tone.insult'" in err
+    _, _, err = _run(capsys, "explain", "caretaker.promotion")
+    assert "add --ruleset caretaker" in err

@@ -34,6 +34,8 @@ class PlanningNote:
     kind: str  # reserve, gap, busy-day, balance, period
     message: str
     days: tuple[dt.date, ...] = ()
+    #: The platform a gap or busy day is on (None for all platforms).
+    platform: str | None = None
 
 
 def _days(first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
@@ -68,8 +70,9 @@ def planning_notes(report: CalendarReport) -> list[PlanningNote]:
             PlanningNote(
                 "gap",
                 f"no post on {where} from {gap.first_day} to {gap.last_day} "
-                f"({gap.silent_days} days; at most {gap.allowed_days})",
+                f"({_count(gap.silent_days, 'day')}; at most {gap.allowed_days})",
                 _days(gap.first_day, gap.last_day),
+                None if gap.platform == "all" else gap.platform,
             )
         )
     for busy in report.busy_days:
@@ -77,8 +80,9 @@ def planning_notes(report: CalendarReport) -> list[PlanningNote]:
         notes.append(
             PlanningNote(
                 "busy-day",
-                f"{busy.posts} posts {where} on {busy.day} (at most {busy.allowed})",
+                f"{_count(busy.posts, 'post')} {where} on {busy.day} (at most {busy.allowed})",
                 (busy.day,),
+                None if busy.platform == "all" else busy.platform,
             )
         )
     for row in report.balance:
@@ -117,13 +121,29 @@ def write_calendar(
         _text(out, report, placed, notes)
 
 
+def _count(number: int | float, word: str) -> str:
+    """``1 post``, ``2 posts``, ``1.5 days``."""
+    shown = f"{number:g}" if isinstance(number, float) else str(number)
+    return f"{shown} {word}" if number == 1 else f"{shown} {word}s"
+
+
 def _summary(report: CalendarReport) -> str:
-    scheduled = sum(1 for p in report.posts if p.day is not None)
+    inside = sum(
+        1 for p in report.posts if p.day is not None and report.start <= p.day <= report.end
+    )
+    outside = sum(1 for p in report.posts if p.day is not None) - inside
+    waiting = sum(1 for p in report.posts if p.day is None and not p.evergreen)
     days = (report.end - report.start).days + 1
+    parts = [
+        _count(len(report.posts), "post"),
+        f"{inside} scheduled in the horizon",
+        f"{outside} outside it",
+        f"{report.reserve.evergreen_posts} unscheduled evergreen",
+        f"{waiting} unscheduled and not evergreen",
+    ]
     return (
-        f"Calendar {report.start} to {report.end} ({days} days, {report.timezone}): "
-        f"{len(report.posts)} posts, {scheduled} scheduled, "
-        f"{report.reserve.evergreen_posts} unscheduled evergreen"
+        f"Calendar {report.start} to {report.end} ({_count(days, 'day')}, {report.timezone}): "
+        + ", ".join(parts)
     )
 
 
@@ -210,14 +230,16 @@ def _weeks(
                 "purpose": post.purpose,
                 "evergreen": post.evergreen,
                 "where": f"{post.path}:{post.line}" if post.path else (post.id or ""),
+                "id": post.id,
                 "severity": worst.get((post.path, post.line)),
                 "findings": sum(1 for v in post.report.violations if v.target == "draft"),
             }
         )
     for note in notes:
+        label = note.kind.replace("-", " ") + (f" ({note.platform})" if note.platform else "")
         for day in note.days:
-            if day in cells and note.kind not in cells[day].marks:
-                cells[day].marks.append(note.kind)
+            if day in cells and label not in cells[day].marks:
+                cells[day].marks.append(label)
     ordered = [cells[day] for day in sorted(cells)]
     return [ordered[n : n + 7] for n in range(0, len(ordered), 7)]
 

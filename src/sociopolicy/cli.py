@@ -17,7 +17,7 @@ from ._version import __version__
 from .calendar import CalendarPost, check_calendar, parse_horizon
 from .calendarout import planning_notes, write_calendar
 from .checkrun import open_output, run_check
-from .errors import SociopolicyError, UsageError, one_line
+from .errors import RulesetError, SociopolicyError, UsageError, one_line
 from .models import PLATFORMS, SEVERITIES
 from .outputs import FORMATS, Result, failing, findings, write
 
@@ -391,6 +391,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "calendar":
             return _calendar(args)
         return _run_command(args)
+    except RulesetError as exc:
+        if args.command in ("check", "calendar"):
+            sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
+        else:  # the commands for ruleset editors show every problem, one a line
+            for issue in exc.issues:
+                sys.stderr.write(f"sociopolicy: error: {one_line(str(issue))}\n")
+        return 2
     except SociopolicyError as exc:
         sys.stderr.write(f"sociopolicy: error: {one_line(str(exc))}\n")
         return 2

@@ -216,12 +216,13 @@ def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase 
             where: list[str | int] = (
                 ["source", number] if isinstance(raw.data.get("source"), list) else ["source"]
             )
+            close = suggest(key, list(layer.sources))
             known = ", ".join(sorted(layer.sources)) or "none"
+            listed = "" if close or len(layer.sources) > 12 else f" (listed: {known})"
             issues.append(
                 Issue(
                     raw.locate(where),
-                    f"the source '{key}' is not listed under 'sources'"
-                    f"{suggest(key, list(layer.sources))} (listed: {known}); "
+                    f"the source '{key}' is not listed under 'sources'{close}{listed}; "
                     "add it there or give a URL",
                     rule_id=raw.rule_id,
                     field="source",
@@ -262,6 +263,31 @@ def _compile_rule(
         reply=templates.get("reply"),
         citation=cite(rule.source, layer.sources),
     )
+
+
+def _check_raw_templates(raw: RawRule, layer: Layer, issues: list[Issue]) -> None:
+    """The templates of a rule that did not validate, so that their mistakes are
+    reported in the same run as the rule's other problems."""
+    model = KINDS.get(str(raw.data.get("kind")))
+    names = COMMON_NAMES | (
+        model.TEMPLATE_NAMES
+        if model is not None
+        else frozenset().union(*(kind.TEMPLATE_NAMES for kind in KINDS.values()))
+    )
+    action = raw.data.get("action")
+    reply = action.get("reply") if isinstance(action, dict) else None
+    for loc, source, allowed in (
+        (["message"], raw.data.get("message"), names),
+        (["action", "reply"], reply, names | REPLY_NAMES),
+    ):
+        if not isinstance(source, str):
+            continue
+        try:
+            compile_template(source, allowed=allowed, variables=layer.vars, groups=None)
+        except TemplateProblem as exc:
+            issues.append(
+                Issue(raw.locate(loc), str(exc), rule_id=raw.rule_id, field=field_path(loc))
+            )
 
 
 def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase:
@@ -379,6 +405,8 @@ def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
             item = _compile_rule(rule, raw, layer, issues)
             if item is not None:
                 compiled.append(item)
+        else:
+            _check_raw_templates(raw, layer, issues)
     _check_comment_conditions(compiled, layer, issues)
     planning = _planning(layer, issues)
     if layer.problems:

@@ -123,6 +123,8 @@ def _table(model: type[BaseModel], skip: frozenset[str] = frozenset()) -> str:
         if name in skip or key in skip:
             continue
         words = _type_words(properties.get(key, {}), defs)
+        if model is RuleBase and key == "kind":
+            words = "one of the kinds below"
         rows.append(
             f"| `{key}` | {_cell(words)} | {_default(info)} | {_cell(info.description or '')} |"
         )

@@ -29,6 +29,11 @@ def _line(issue: Issue, severity: str) -> str:
     return f"{issue.location}: {severity}: {subject}{issue.message}"
 
 
+def _place(issue: Issue) -> tuple[str, int, int]:
+    where = issue.location
+    return (where.path, where.line or 0, where.column or 0)
+
+
 def validate(references: Sequence[str], out: TextIO, *, strict: bool = False) -> int:
     """Check each ruleset; every problem at once, then warnings. Returns the exit code:
     0 valid, 1 when a ruleset has errors (or, with ``strict``, warnings)."""
@@ -37,7 +42,7 @@ def validate(references: Sequence[str], out: TextIO, *, strict: bool = False) ->
         try:
             ruleset = load_ruleset(reference)
         except RulesetError as exc:
-            for issue in exc.issues:
+            for issue in sorted(exc.issues, key=_place):
                 out.write(_line(issue, "error") + "\n")
             count = len(exc.issues)
             out.write(f"{reference}: {count} error{'s' if count != 1 else ''}\n")
