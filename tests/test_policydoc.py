@@ -415,7 +415,10 @@ def test_override_template_replaces_the_bundled_one(small: Ruleset, tmp_path: Pa
     assert render_policy(small, "md", tmp_path) == (
         "# Our rules: Test \\<Council\\> rules\n- Tone\n- Comments and escalation\n"
     )
-    assert render_policy(small, "html", tmp_path) == render_policy(small, "html")
+    # A folder without the format's template is a mistake (a misnamed file), not a
+    # silent fall-back to the bundled look.
+    with pytest.raises(UsageError, match=r"has no policy.html.j2 \(it has: policy.md.j2\)"):
+        render_policy(small, "html", tmp_path)
 
 
 def test_override_can_extend_the_bundled_template(small: Ruleset, tmp_path: Path) -> None:

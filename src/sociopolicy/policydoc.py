@@ -64,8 +64,15 @@ def render_policy(ruleset: Ruleset, fmt: DocFormat, templates: Path | None = Non
     if fmt not in TEMPLATE_NAMES:
         raise UsageError(f"unknown document format '{fmt}'; use md or html")
     folder = _template_folder(templates)
-    env = _environment(fmt, folder)
     name = TEMPLATE_NAMES[fmt]
+    if folder is not None and not (folder / name).is_file():
+        others = sorted(p.name for p in folder.iterdir() if p.suffix in (".j2", ".jinja"))
+        found = f" (it has: {', '.join(others)})" if others else ""
+        raise UsageError(
+            f"the templates folder {folder} has no {name}{found}; name the file {name}, "
+            "or leave out --templates to use the bundled one"
+        )
+    env = _environment(fmt, folder)
     doc = build_doc(ruleset)
     try:
         template = env.get_template(name)
