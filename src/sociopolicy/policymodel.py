@@ -8,6 +8,7 @@ table. :mod:`sociopolicy.policydoc` renders it with Jinja2 templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ._common import duration_seconds
 from .kinds.base import ActionSpec, Example, RuleBase, When
 from .models import CATEGORIES
+from .periods import periods_in
 from .ruleset import Ruleset
 
 __all__ = [
@@ -280,9 +282,10 @@ def _value_words(value: Any) -> str:
     return f"“{value}”" if isinstance(value, str) else str(value)
 
 
-def _conditions(when: When | None) -> tuple[str, ...]:
+def _conditions(when: When | None, variables: dict[str, Any] | None = None) -> tuple[str, ...]:
     if when is None:
         return ()
+    periods = periods_in(variables or {})
     found = []
     if when.platform:
         found.append("only on " + _join([_platform(p) for p in when.platform], "or"))
@@ -291,8 +294,30 @@ def _conditions(when: When | None) -> tuple[str, ...]:
     if when.comment:
         found.append("only when replying to a comment flagged by " + _join(when.comment, "or"))
     for fact, accepted in sorted(when.facts.items()):
-        found.append(f"only when {fact} is " + _join([_value_words(v) for v in accepted], "or"))
+        words = fact.replace("_", " ")
+        period = periods.get(fact)
+        if period is not None and accepted == (True,):
+            dates = f"{_date_words(period.start)} to {_date_words(period.end)}"
+            found.append(f"only in the {words} ({dates}, or when a check says so)")
+        elif accepted == (True,):
+            found.append(
+                f"only in the {words}" if words.endswith("period") else f"only when {words}"
+            )
+        else:
+            found.append(
+                f"only when {words} is " + _join([_value_words(v) for v in accepted], "or")
+            )
     return tuple(found)
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _date_words(day: dt.date) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _platform(name: str) -> str:
@@ -380,7 +405,7 @@ def _rule_doc(rule: RuleBase, ruleset: Ruleset, sources: dict[str, SourceDoc]) -
         severity_text=_SEVERITY_TEXT[rule.severity],
         reads=_reads(rule.applies_to),
         comments_only=rule.applies_to == ("comment",),
-        conditions=_conditions(rule.when),
+        conditions=_conditions(rule.when, ruleset.vars),
         why=_paragraphs(_fill(rule.rationale or "", ruleset, rule)),
         outcome=_outcome(rule),
         reply=" ".join(reply.split()) if reply and rule.severity != "suggestion" else None,
