@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ._version import __version__
 from .calendar import CalendarReport
-from .outputs import Finding
+from .outputs import Finding, finding_json
 
 __all__ = ["PlanningNote", "planning_notes", "write_calendar"]
 
@@ -172,18 +172,7 @@ def _json(
         "version": __version__,
         "calendar": report.model_dump(mode="json"),
         "planning": [{"kind": n.kind, "message": n.message} for n in notes],
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "severity": f.severity,
-                "rule_id": f.rule_id,
-                "message": f.message,
-                "id": f.item_id,
-            }
-            for f in placed
-        ],
+        "findings": [finding_json(f) for f in placed],
     }
     out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 

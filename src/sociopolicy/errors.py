@@ -59,13 +59,18 @@ class Issue:
     field: str | None = None
 
     def __str__(self) -> str:
+        return self.line()
+
+    def line(self, severity: str | None = None) -> str:
+        """``file:line:column: [severity: ]rule 'id', field 'name': message``."""
         subject = []
         if self.rule_id:
             subject.append(f"rule '{self.rule_id}'")
         if self.field:
             subject.append(f"field '{self.field}'")
         about = (", ".join(subject) + ": ") if subject else ""
-        return f"{self.location}: {about}{self.message}"
+        level = f"{severity}: " if severity else ""
+        return f"{self.location}: {level}{about}{self.message}"
 
 
 _E = TypeVar("_E", bound="RulesetError")

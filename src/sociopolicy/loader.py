@@ -297,34 +297,26 @@ def _with_durations(rule: RuleBase, raw: RawRule, layer: Layer, issues: list[Iss
     for loc, spec in [(["action"], rule.action)] + [
         (["also", number], spec) for number, spec in enumerate(rule.also)
     ]:
-        name = var_reference(spec.within) if spec.within is not None else None
-        if name is not None:
+        for field_name, fits, wanted in (
+            ("within", is_duration, "an ISO 8601 duration such as PT1H or P2D"),
+            ("to", lambda value: bool(value.strip()), "the name of a team"),
+        ):
+            written = getattr(spec, field_name)
+            name = var_reference(written) if written is not None else None
+            if name is None:
+                continue
             value = layer.vars.get(name)
-            if not isinstance(value, str) or not is_duration(value):
-                problem = (
-                    f"'within' uses vars.{name}, which is not defined; add it under 'vars'"
-                    if name not in layer.vars
-                    else f"'within' uses vars.{name}, which {_var_file(layer, name)} sets to "
-                    f"{value!r}, not an ISO 8601 duration such as PT1H or P2D"
-                )
-                where = [*loc, "within"]
-                _add_var_issue(issues, layer, name, raw.locate(where), problem, rule.id, where)
-            else:
-                spec = spec.model_copy(update={"within": value})
-        team = var_reference(spec.to) if spec.to is not None else None
-        if team is not None:
-            value = layer.vars.get(team)
-            if not isinstance(value, str) or not value.strip():
-                problem = (
-                    f"'to' uses vars.{team}, which is not defined; add it under 'vars'"
-                    if team not in layer.vars
-                    else f"'to' uses vars.{team}, which {_var_file(layer, team)} sets to "
-                    f"{value!r}, not the name of a team"
-                )
-                where = [*loc, "to"]
-                _add_var_issue(issues, layer, team, raw.locate(where), problem, rule.id, where)
-            else:
-                spec = spec.model_copy(update={"to": value.strip()})
+            if isinstance(value, str) and fits(value):
+                spec = spec.model_copy(update={field_name: value.strip()})
+                continue
+            problem = (
+                f"'{field_name}' uses vars.{name}, which is not defined; add it under 'vars'"
+                if name not in layer.vars
+                else f"'{field_name}' uses vars.{name}, which {_var_file(layer, name)} sets to "
+                f"{value!r}, not {wanted}"
+            )
+            where = [*loc, field_name]
+            _add_var_issue(issues, layer, name, raw.locate(where), problem, rule.id, where)
         specs.append(spec)
     if specs == list(rule.actions):
         return rule

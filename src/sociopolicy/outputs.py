@@ -196,22 +196,24 @@ def _actions(actions: Sequence[Action]) -> str:
 # -------------------------------------------------------------------- json
 
 
+def finding_json(f: Finding) -> dict[str, object]:
+    """A finding as JSON output writes it."""
+    return {
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "severity": f.severity,
+        "rule_id": f.rule_id,
+        "message": f.message,
+        "id": f.item_id,
+        "target": f.target,
+    }
+
+
 def _json(out: TextIO, results: Sequence[Result], placed: Sequence[Finding]) -> None:
     payload = {
         "version": __version__,
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "severity": f.severity,
-                "rule_id": f.rule_id,
-                "message": f.message,
-                "id": f.item_id,
-                "target": f.target,
-            }
-            for f in placed
-        ],
+        "findings": [finding_json(f) for f in placed],
         "drafts": [
             {
                 "path": r.item.path,

@@ -19,16 +19,6 @@ from .ruleset import Ruleset, RulesetHeader
 __all__ = ["explain", "json_schema", "list_rules", "validate", "write_docs", "write_schema"]
 
 
-def _line(issue: Issue, severity: str) -> str:
-    about = []
-    if issue.rule_id:
-        about.append(f"rule '{issue.rule_id}'")
-    if issue.field:
-        about.append(f"field '{issue.field}'")
-    subject = (", ".join(about) + ": ") if about else ""
-    return f"{issue.location}: {severity}: {subject}{issue.message}"
-
-
 def _place(issue: Issue) -> tuple[str, int, int]:
     where = issue.location
     return (where.path, where.line or 0, where.column or 0)
@@ -43,14 +33,14 @@ def validate(references: Sequence[str], out: TextIO, *, strict: bool = False) ->
             ruleset = load_ruleset(reference)
         except RulesetError as exc:
             for issue in sorted(exc.issues, key=_place):
-                out.write(_line(issue, "error") + "\n")
+                out.write(issue.line("error") + "\n")
             count = len(exc.issues)
             out.write(f"{reference}: {count} error{'s' if count != 1 else ''}\n")
             failed = True
             continue
         warnings = lint(ruleset)
         for issue in warnings:
-            out.write(_line(issue, "warning") + "\n")
+            out.write(issue.line("warning") + "\n")
         count = len(warnings)
         rules = len(ruleset.rules)
         out.write(
