@@ -438,3 +438,30 @@ def test_mobiles_are_tried_only_where_they_could_start(text: str, first: int, la
         searched.append(match.span())
     tried = [m.span() for m in privacy._mobiles_starting_in(text, first, min(last, len(text)))]
     assert tried == searched
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "b.c", "@", "#", "x_y", "www.", "http://", "https://e.g/x", " ", "-", "+",
+             ".", "é", "@@", "com", "\n", "1"]
+        ),
+        max_size=20,
+    ).map("".join)
+)  # fmt: skip
+def test_prose_only_blanks_what_the_reference_expressions_blank(text: str) -> None:
+    # Each kind of address found on its own by a plain expression (the email one
+    # tried at every position); prose_only finds emails from their '@' instead.
+    from sociopolicy.text import prose_only
+
+    expressions = [
+        re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        re.compile(r"(?<![\w@])[@#][\w]+"),
+    ]
+    chars = list(text)
+    for expression in expressions:
+        for match in expression.finditer(text):
+            chars[match.start() : match.end()] = " " * (match.end() - match.start())
+    assert prose_only(text) == "".join(chars)

@@ -231,21 +231,39 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Not prose: web addresses, email addresses, @handles and #hashtags.
-_NOT_PROSE = re.compile(
-    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])[@#][\w]+",
-    re.IGNORECASE,
-)
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE_OR_TAG = re.compile(r"(?<![\w@])[@#]\w+")
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_LOCAL = frozenset(".+-_")
 
 
 def prose_only(text: str) -> str:
     """The text with addresses, handles and hashtags blanked out (same length).
 
     Offsets into the result are offsets into ``text``, so rules that judge the
-    wording (capitals, reading grade) can ignore what is not prose.
+    wording (capitals, reading grade) can ignore what is not prose. Each kind of
+    address is found on its own, in time linear in the text: an email address is
+    found from its ``@``, not tried at every word.
     """
     if "@" not in text and "#" not in text and "http" not in text and "www." not in text:
         return text
-    return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+    spans = [m.span() for m in _WEB_ADDRESS.finditer(text)]
+    spans += [m.span() for m in _HANDLE_OR_TAG.finditer(text)]
+    at = text.find("@")
+    while at != -1:
+        domain = _EMAIL_DOMAIN.match(text, at)
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL):
+            start -= 1
+        if domain is not None and start < at:
+            spans.append((start, domain.end()))
+        at = text.find("@", at + 1)
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def straighten(text: str) -> str:
