@@ -16,6 +16,7 @@ from typing import Any
 from .errors import Issue, SourceLocation
 from .kinds import PatternRule, RuleBase
 from .loader import layer_of, locate_in
+from .merge import suggest
 from .redos import backtracking_risk
 from .ruleset import Ruleset
 from .yamlsource import load_yaml
@@ -64,10 +65,11 @@ def _rule_warnings(ruleset: Ruleset, rule: RuleBase) -> list[Issue]:
     if rule.when is not None:
         for fact in sorted(rule.when.facts):
             if fact not in STANDARD_FACTS and fact not in ruleset.vars:
+                close = suggest(fact, sorted(STANDARD_FACTS | set(ruleset.vars)))
                 warn(
                     "when",
-                    f"'{fact}' is not a standard fact and no var gives it; the rule runs only "
-                    f"when a caller passes it (--context {fact}=...), or add a var",
+                    f"'{fact}' is not a standard fact and no var gives it: the rule runs "
+                    f"only when a caller passes it (--context {fact}=...), or add a var{close}",
                 )
     return found
 
