@@ -109,6 +109,13 @@ def test_posts_inside_the_caretaker_period_that_break_its_rules(tmp_path: Path) 
     report = check_calendar(posts, ruleset=ruleset, start=START, horizon=90)
     assert len(report.period_hits) == 1
     hit = report.period_hits[0]
+    # An evergreen post in the reserve is warned about when a period falls in the
+    # horizon (the reserve fills slow weeks, which may be in it), not otherwise.
+    reserve = [_post(None, text=announcement, evergreen=True)]
+    during = check_calendar(reserve, ruleset=ruleset, start=START, horizon=90).period_hits
+    assert [(h.period, h.post.day) for h in during] == [("caretaker_period", None)]
+    before = check_calendar(reserve, ruleset=ruleset, start=START, horizon=20).period_hits
+    assert before == ()
     assert hit.period == "caretaker_period"
     assert hit.post.day == dt.date(2026, 9, 10)
     assert all(rule_id.startswith("caretaker.") for rule_id in hit.rule_ids)

@@ -125,7 +125,9 @@ class PurposeBalance(StrictModel):
 
 
 class PeriodHit(StrictModel):
-    """A post inside a period (such as the caretaker period) that breaks its rules."""
+    """A post inside a period (such as the caretaker period) that breaks its rules;
+    for an unscheduled evergreen post, one that would break them if it were used in a
+    period that falls in the horizon."""
 
     period: str
     post: PlannedPost
@@ -270,7 +272,10 @@ def check_calendar(
         busy_days=tuple(_busy_days(in_horizon, planning)),
         balance=balance,
         unspecified_purpose=unspecified,
-        period_hits=tuple(_period_hits(planned, compiled)),
+        period_hits=tuple(
+            _period_hits(planned, compiled)
+            + _reserve_period_hits(given, planned, compiled, loaded, first, last)
+        ),
         ruleset=compiled.ref,
     )
 
@@ -414,4 +419,40 @@ def _period_hits(posts: Sequence[PlannedPost], compiled: Any) -> list[PeriodHit]
             )
             if broken:
                 hits.append(PeriodHit(period=name, post=post, rule_ids=broken))
+    return hits
+
+
+def _reserve_period_hits(
+    given: Sequence[CalendarPost],
+    planned: Sequence[PlannedPost],
+    compiled: Any,
+    ruleset: Ruleset,
+    first: dt.date,
+    last: dt.date,
+) -> list[PeriodHit]:
+    """Evergreen posts in the reserve that would break a period's rules, for each
+    period that overlaps the horizon: the reserve fills slow weeks, which may fall
+    in the caretaker period."""
+    periods = {
+        name: period
+        for name, period in periods_in(compiled.vars).items()
+        if period.start <= last and period.end >= first
+    }
+    hits = []
+    for post, seen in zip(given, planned, strict=True):
+        if seen.day is not None or not seen.evergreen:
+            continue
+        for name in sorted(periods):
+            rules = {
+                item.rule.id
+                for item in compiled.rules
+                if item.when is not None and name in item.when.facts
+            }
+            if not rules:
+                continue
+            draft = Draft(text=post.text, platform=post.platform, context={name: True})
+            report = check_draft(draft, ruleset=ruleset)
+            broken = tuple(sorted({v.rule_id for v in report.violations if v.rule_id in rules}))
+            if broken:
+                hits.append(PeriodHit(period=name, post=seen, rule_ids=broken))
     return hits

@@ -97,14 +97,18 @@ def planning_notes(report: CalendarReport) -> list[PlanningNote]:
     for hit in report.period_hits:
         post = hit.post
         where = f"{post.path}:{post.line}" if post.path else (post.id or "a post")
-        notes.append(
-            PlanningNote(
-                "period",
-                f"{where} is scheduled on {post.day}, in the {hit.period}, and breaks "
-                f"{', '.join(hit.rule_ids)}",
-                (post.day,) if post.day else (),
+        period = hit.period.replace("_", " ")
+        if post.day is None:
+            message = (
+                f"{where} is an evergreen post that would break {', '.join(hit.rule_ids)} "
+                f"if used in the {period}; keep it for after"
             )
-        )
+        else:
+            message = (
+                f"{where} is scheduled on {post.day}, in the {period}, and breaks "
+                f"{', '.join(hit.rule_ids)}"
+            )
+        notes.append(PlanningNote("period", message, (post.day,) if post.day else ()))
     return notes
 
 
