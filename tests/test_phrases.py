@@ -152,3 +152,14 @@ _REFERENCE_SET = PhraseSet(["don", "don't", "gap", "gap pad", "can", "chairman",
 def test_hits_are_what_the_matching_rules_allow(text: str) -> None:
     hits = {(h.start, h.end, h.entry.phrase) for h in _REFERENCE_SET.find(text)}
     assert hits == _reference_hits(_REFERENCE_SET, text)
+
+
+@given(st.text(st.characters(max_codepoint=0x3100), max_size=40))
+def test_folding_turns_separators_to_spaces_and_apostrophes_straight(text: str) -> None:
+    from sociopolicy.phrases import WHITESPACE, fold
+    from sociopolicy.text import APOSTROPHES
+
+    table = str.maketrans(
+        {**dict.fromkeys(WHITESPACE + "-\u2010\u2011", " "), **dict.fromkeys(APOSTROPHES, "'")}
+    )
+    assert fold(text) == text.translate(table)
