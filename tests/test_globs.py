@@ -57,3 +57,14 @@ def test_a_folder_glob_matches_everything_below_it(parts: list[str]) -> None:
     for depth in range(1, len(parts)):
         assert matches_any(path, ["/".join(parts[:depth]) + "/"])
         assert matches_any(path, ["/".join(parts[:depth]) + "/**"])
+
+
+_GLOB = st.text(st.sampled_from("abc.-_*?/"), min_size=1, max_size=6).filter(
+    lambda glob: glob.strip("/") not in ("", ".", "..")
+)
+
+
+@given(st.lists(_NAME, min_size=1, max_size=4), st.lists(_GLOB, max_size=5))
+def test_several_globs_match_as_any_one_of_them(parts: list[str], globs: list[str]) -> None:
+    path = "/".join(parts)
+    assert matches_any(path, globs) == any(matches_any(path, [glob]) for glob in globs)

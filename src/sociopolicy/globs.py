@@ -89,6 +89,29 @@ def _translate(text: str) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class _GlobSet:
+    """Several globs: those that match a name at any depth joined in one expression."""
+
+    names: re.Pattern[str] | None
+    others: tuple[Glob, ...]
+
+    def matches(self, path: str) -> bool:
+        if self.names is not None:
+            fullmatch = self.names.fullmatch
+            if any(fullmatch(part) for part in path.strip("/").split("/")):
+                return True
+        return any(glob.matches(path) for glob in self.others)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_set(globs: tuple[str, ...]) -> _GlobSet:
+    compiled = [compile_glob(glob) for glob in globs]
+    by_name = [g for g in compiled if g.by_name and not g.folders_only]
+    names = re.compile("|".join(f"(?:{g.regex.pattern})" for g in by_name)) if by_name else None
+    return _GlobSet(names, tuple(g for g in compiled if g not in by_name))
+
+
 def matches_any(path: str, globs: Sequence[str]) -> bool:
     """Whether ``path`` (relative to the globs' base, ``/``-separated) matches any glob."""
-    return any(compile_glob(glob).matches(path) for glob in globs)
+    return bool(globs) and _glob_set(tuple(globs)).matches(path)
