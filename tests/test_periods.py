@@ -120,3 +120,23 @@ def test_a_true_var_switches_a_fact_on(write_ruleset: WriteRuleset) -> None:
     path = _fork(write_ruleset, "true")
     assert _caretaker_rules(path)
     assert _caretaker_rules(path, caretaker_period=False) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-10", dt.date(2026, 10, 10)),
+        ("2026-10-10T09:00Z", dt.datetime(2026, 10, 10, 9, tzinfo=dt.timezone.utc)),
+        (
+            "2026-10-10 09:00:00+1100",
+            dt.datetime(2026, 10, 10, 9, tzinfo=dt.timezone(dt.timedelta(hours=11))),
+        ),
+        ("2026-02-30", None),
+        ("10/10/2026", None),
+        ("2026-10-10T09:00:00+25:00", None),
+    ],
+)
+def test_dates_and_date_times_as_written(text: str, expected: object) -> None:
+    from sociopolicy.periods import parse_moment
+
+    assert parse_moment(text) == expected

@@ -56,19 +56,6 @@ def _csv_columns(args: argparse.Namespace, settings: FileSettings) -> CsvColumns
     )
 
 
-def _stdin_item(kind: str, comment: str | None) -> tuple[list[ContentItem], list[FileProblem]]:
-    """Standard input as one draft (UTF-8)."""
-    raw = sys.stdin.buffer.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = FileProblem("<stdin>", 1, 1, f"not UTF-8 text (bad byte at offset {exc.start})")
-        return [], [problem]
-    lines = LineIndex(text)
-    draft = Draft.model_validate({"text": text, "kind": kind, "in_reply_to": comment})
-    return [ContentItem("<stdin>", draft, 1, 1, lines.position, whole_file=True)], []
-
-
 def _read_comment(path: str) -> str:
     """The comment a reply answers, from ``--in-reply-to FILE``."""
     try:
@@ -142,16 +129,16 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
             if os.path.abspath(path) in explicit:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
             continue
-        if path is None and args.stdin_filename:
+        if path is None:
+            # Standard input is one plain-text draft, or a file of the name given.
+            name = args.stdin_filename or "<stdin>"
             read = read_content(
-                Path(args.stdin_filename),
-                args.stdin_filename,
+                Path(args.stdin_filename or "stdin.txt"),
+                name,
                 csv=_csv_columns(args, settings),
                 data=sys.stdin.buffer.read(),
             )
             found, trouble = read.items, read.problems
-        elif path is None:
-            found, trouble = _stdin_item(args.kind, comment)
         else:
             named = os.path.abspath(path) in explicit
             read = read_content(path, shown, csv=_csv_columns(args, settings), found=not named)
@@ -320,10 +307,12 @@ def _with_defaults(
     changes: dict[str, object] = {}
     if draft.platform is None and (args.platform or platform):
         changes["platform"] = args.platform or platform
-    # A comment given with --in-reply-to makes the drafts replies to it (as
-    # in_reply_to does in front matter), with or without --kind reply.
-    if draft.kind == "post" and comment is not None:
-        changes.update(kind="reply", in_reply_to=comment)
+    # --kind reply makes the drafts replies, and so does a comment given with
+    # --in-reply-to (as in_reply_to does in front matter).
+    if draft.kind == "post" and (args.kind == "reply" or comment is not None):
+        changes["kind"] = "reply"
+        if comment is not None:
+            changes["in_reply_to"] = comment
     if context:
         changes["context"] = {**context, **draft.context}
     return draft.model_copy(update=changes) if changes else draft

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ from .checkrun import open_output, run_check
 from .errors import RulesetError, SociopolicyError, UsageError, one_line
 from .models import PLATFORMS, SEVERITIES
 from .outputs import FORMATS, Result, failing, findings, write
+from .periods import parse_moment
 
 __all__ = ["main"]
 
@@ -344,7 +344,7 @@ def _calendar_post(result: Result) -> CalendarPost:
     plan = item.plan
     scheduled = item.scheduled
     if isinstance(scheduled, str):
-        scheduled = _when(scheduled)
+        scheduled = parse_moment(scheduled)
     return CalendarPost(
         text=item.draft.text,
         platform=item.draft.platform,
@@ -357,20 +357,6 @@ def _calendar_post(result: Result) -> CalendarPost:
         path=item.path,
         line=item.line,
     )
-
-
-def _when(text: str) -> dt.date | dt.datetime | None:
-    """A date or date-time written as text (JSON, CSV); the reader checked it already."""
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        # Python 3.10 reads neither 'Z' nor '+1000': write them as '+00:00' and '+10:00'.
-        text = re.sub(r"Z$", "+00:00", text.replace(" ", "T", 1))
-        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

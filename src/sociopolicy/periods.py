@@ -89,26 +89,36 @@ def periods_in(variables: Mapping[str, Any]) -> dict[str, Period]:
     return {name: parse_period(value) for name, value in variables.items() if is_period(value)}
 
 
+def parse_moment(text: str) -> dt.date | dt.datetime | None:
+    """A date (``YYYY-MM-DD``) or an ISO 8601 date-time written as text, or None.
+
+    A date-time may have a space for ``T``, no seconds, ``Z``, and an offset
+    with or without its colon (Python 3.10 reads neither ``Z`` nor ``+1000``).
+    """
+    text = text.strip()
+    try:
+        if _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if _DATE_TIME.fullmatch(text):
+            text = re.sub(r"Z$", "+00:00", text.replace(" ", "T", 1))
+            return dt.datetime.fromisoformat(re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text))
+    except ValueError:  # a date that does not exist, an offset out of range
+        pass
+    return None
+
+
 def context_day(context: Mapping[str, ContextValue], zone: ZoneInfo | None = None) -> dt.date:
     """The day a check is about: context ``date``, or today (in ``zone`` if given)."""
     raw = context.get("date")
     if raw is None:
         return dt.datetime.now(zone).date()
-    if isinstance(raw, str):
-        if _DATE.fullmatch(raw):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
-        elif _DATE_TIME.fullmatch(raw):
-            try:
-                moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                pass
-            else:
-                if zone is not None and moment.tzinfo is not None:
-                    moment = moment.astimezone(zone)
-                return moment.date()
+    moment = parse_moment(raw) if isinstance(raw, str) else None
+    if isinstance(moment, dt.datetime):
+        if zone is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(zone)
+        return moment.date()
+    if moment is not None:
+        return moment
     raise UsageError(
         f"invalid context fact 'date': {raw!r} is not a date written YYYY-MM-DD "
         "or a date-time such as 2026-10-10T09:00:00+11:00"
