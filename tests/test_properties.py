@@ -389,7 +389,7 @@ def test_simple_templates_render_as_jinja_renders_them(
         "count": count,
         "vars": {"organisation": organisation, "items": items},
     }
-    jinja = template._template  # the same template, always rendered by Jinja2
+    jinja = template.compiled()  # the same template, always rendered by Jinja2
     try:
         expected = jinja.render(values).strip()
     except Exception as exc:  # a missing name: the fast path must fail the same way

@@ -192,6 +192,42 @@ class _Step(NamedTuple):
     comment_rules: frozenset[str] | None
 
 
+class _Plan(NamedTuple):
+    """The rules to run for one kind of text, platform and context."""
+
+    steps: tuple[_Step, ...]
+    #: Numbers of the steps that are not tied to a phrase set of the merged scan.
+    untied: tuple[int, ...]
+    #: For each merged-scan position, the numbers of the steps that need its hits:
+    #: only they are looked at when it has some (most texts hit few sets).
+    tied: tuple[tuple[int, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, steps: tuple[_Step, ...]) -> _Plan:
+        untied: list[int] = []
+        tied: dict[int, list[int]] = {}
+        for number, step in enumerate(steps):
+            if step.required_at is None:
+                untied.append(number)
+            else:
+                tied.setdefault(step.required_at, []).append(number)
+        return cls(
+            steps, tuple(untied), tuple((at, tuple(numbers)) for at, numbers in tied.items())
+        )
+
+    def for_hits(self, scanned: Sequence[Sequence[Hit]]) -> Iterable[_Step]:
+        """The steps worth trying on a text with these scan hits, in plan order."""
+        if not self.tied:
+            return self.steps
+        numbers = list(self.untied)
+        for at, tied in self.tied:
+            if scanned[at]:
+                numbers += tied
+        numbers.sort()
+        steps = self.steps
+        return [steps[number] for number in numbers]
+
+
 class _Fired(NamedTuple):
     violation: Violation
     compiled: CompiledRule
@@ -217,7 +253,7 @@ class CompiledRuleset:
             for target in ("post", "reply", "comment")
         }
         self._scans: dict[str, tuple[PhraseIndex, dict[int, int]]] = {}  # see _scan_for
-        self._plans: dict[Hashable, tuple[_Step, ...]] = {}
+        self._plans: dict[Hashable, _Plan] = {}
         #: The context facts some rule's ``when`` reads: only they pick a plan.
         self._facts = frozenset(
             fact for item in self.rules if item.when is not None for fact in item.when.facts
@@ -262,7 +298,7 @@ class CompiledRuleset:
 
     def _plan(
         self, target_kind: str, platform: str | None, context: Mapping[str, ContextValue]
-    ) -> tuple[_Step, ...]:
+    ) -> _Plan:
         """The rules whose conditions hold for this kind, platform and context (cached).
 
         A plan holds each matcher's bound ``find``: a compiled ruleset keeps
@@ -280,22 +316,24 @@ class CompiledRuleset:
         if plan is None:
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.clear()
-            plan = self._plans[key] = tuple(
-                _Step(
-                    item,
-                    getattr(item.matcher, "needs", None) or None,
-                    item.matcher.required,
-                    self._scan_for(target_kind)[1].get(id(item.matcher.required)),
-                    item.matcher.find,
-                    frozenset(item.when.comment)
-                    if item.when is not None and item.when.comment is not None
-                    else None,
-                )
-                for item in self._by_target.get(target_kind, ())
-                if _runs_on(item.matcher, platform)
-                and (
-                    item.when is None
-                    or item.when.holds(platform=platform, kind=target_kind, context=context)
+            plan = self._plans[key] = _Plan.of(
+                tuple(
+                    _Step(
+                        item,
+                        getattr(item.matcher, "needs", None) or None,
+                        item.matcher.required,
+                        self._scan_for(target_kind)[1].get(id(item.matcher.required)),
+                        item.matcher.find,
+                        frozenset(item.when.comment)
+                        if item.when is not None and item.when.comment is not None
+                        else None,
+                    )
+                    for item in self._by_target.get(target_kind, ())
+                    if _runs_on(item.matcher, platform)
+                    and (
+                        item.when is None
+                        or item.when.holds(platform=platform, kind=target_kind, context=context)
+                    )
                 )
             )
         return plan
@@ -321,9 +359,10 @@ class CompiledRuleset:
         fired: list[_Fired] = []
         if self._periods or self._defaults:
             context = with_periods(context, self._periods, self._defaults)
-        steps = self._plan(target_kind, platform, context)
+        plan = self._plan(target_kind, platform, context)
+        steps: Iterable[_Step] = plan.steps
         if only is not None:
-            steps = tuple(step for step in steps if step.item.rule.id == only)
+            steps = tuple(step for step in plan.steps if step.item.rule.id == only)
         if not steps:
             return fired
         analysed = AnalysedText(text, platform, media, comment)
@@ -332,6 +371,7 @@ class CompiledRuleset:
         if only is None and positions:
             scanned = index.scan(text)
             analysed.remember_all(positions, scanned)
+            steps = plan.for_hits(scanned)
         features = text_features(text, media) if self._uses_features else frozenset()
         # Worked out at the first finding: most texts have none.
         lines: LineIndex | None = None

@@ -9,6 +9,7 @@ checked.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -57,16 +58,15 @@ class Template:
     Most messages are text with ``{{ name }}`` or ``{{ name.key }}`` in it and
     nothing else; those are rendered by joining their parts, which gives
     Jinja2's result many times faster. Anything else (filters, conditions,
-    loops, or a value that is not a plain mapping entry) is rendered by Jinja2.
+    loops, or a value that is not a plain mapping entry) is rendered by Jinja2,
+    which compiles the template the first time it renders it.
     """
 
     __slots__ = ("_parts", "_template", "source")
 
-    def __init__(
-        self, source: str, template: jinja2.Template, parts: tuple[_Part, ...] | None = None
-    ) -> None:
+    def __init__(self, source: str, parts: tuple[_Part, ...] | None = None) -> None:
         self.source = source
-        self._template = template
+        self._template: jinja2.Template | None = None
         self._parts = parts
 
     def render(self, values: Mapping[str, Any]) -> str:
@@ -75,7 +75,14 @@ class Template:
             joined = _join(self._parts, values)
             if joined is not None:
                 return joined.strip()
-        return self._template.render(values).strip()
+        return self.compiled().render(values).strip()
+
+    def compiled(self) -> jinja2.Template:
+        """The template compiled by Jinja2 (the first time it is asked for)."""
+        template = self._template
+        if template is None:
+            template = self._template = _ENVIRONMENT.from_string(self.source)
+        return template
 
 
 def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
@@ -157,6 +164,41 @@ def _internal_access(tree: nodes.Template) -> str | None:
     return None
 
 
+#: ``{{ name }}`` or ``{{ name.key }}`` (see _quick_parts).
+_SIMPLE_OUTPUT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\s*\}\}")
+#: Words Jinja2 reads as constants or operators, not as names.
+_NOT_NAMES = frozenset(
+    ["true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"]
+)
+
+
+def _quick_parts(source: str) -> tuple[_Part, ...] | None:
+    """The parts of a simple template, read without Jinja2's parser (None: not simple).
+
+    Only text with ``{{ name }}`` or ``{{ name.key }}`` qualifies: no other
+    ``{{``, ``{%`` or ``{#`` anywhere. It gives what :func:`_simple_parts` gives
+    from Jinja2's tree (a test compares them), several times faster.
+    """
+    parts: list[_Part] = []
+    at = 0
+    for match in _SIMPLE_OUTPUT.finditer(source):
+        if source[match.start() - 1 : match.start()] == "{":
+            return None  # "{{{": Jinja2 reads the tag from the first two
+        parts.append(source[at : match.start()])
+        name, key = match.group(1), match.group(2)
+        if name in _NOT_NAMES:
+            return None
+        parts.append((name, key))
+        at = match.end()
+    parts.append(source[at:])
+    texts = [part for part in parts if isinstance(part, str)]
+    if any("{{" in t or "{%" in t or "{#" in t for t in texts):
+        return None
+    if source.endswith("\n"):
+        return None  # Jinja2 drops one trailing newline; leave such text to it
+    return tuple(part for part in parts if part != "")
+
+
 def compile_template(
     source: str,
     *,
@@ -175,6 +217,52 @@ def compile_template(
     Raises:
         TemplateProblem: the template has a syntax error, or uses an unknown name.
     """
+    parts = _quick_parts(source)
+    tree: nodes.Template | None = None
+    if parts is None:
+        tree = _parsed(source)
+        parts = _simple_parts(tree)
+    if parts is not None:
+        # A simple template's names are its parts' (it assigns none): much
+        # quicker than Jinja2's analysis, which generates the template's code.
+        used = {part[0] for part in parts if not isinstance(part, str)}
+        keys = [
+            (part[0], part[1])
+            for part in parts
+            if not isinstance(part, str) and part[1] is not None
+        ]
+    else:
+        assert tree is not None
+        used = meta.find_undeclared_variables(tree)
+        keys = [(name, key) for name in ("vars", "groups") for key in _keys_used(tree, name)]
+    unknown = sorted(used - allowed)
+    if unknown:
+        names = ", ".join(sorted(allowed))
+        raise TemplateProblem(
+            f"the template uses '{unknown[0]}', which is not defined; it can use {names}"
+        )
+    missing = sorted({key for name, key in keys if name == "vars"} - set(variables))
+    if missing:
+        raise TemplateProblem(
+            f"the template uses 'vars.{missing[0]}', but the ruleset defines no var "
+            f"'{missing[0]}'; add it under 'vars'"
+        )
+    if groups is not None:
+        missing = sorted({key for name, key in keys if name == "groups"} - set(groups))
+        if missing:
+            named = ", ".join(sorted(groups)) or "none"
+            raise TemplateProblem(
+                f"the template uses 'groups.{missing[0]}', but the pattern has no group "
+                f"named '{missing[0]}' (named groups: {named})"
+            )
+    # Jinja2 compiles it the first time it is needed: most templates of a
+    # ruleset never are in a run, and simple ones are joined without it.
+    return Template(source, parts)
+
+
+def _parsed(source: str) -> nodes.Template:
+    """Jinja2's tree of ``source``, refused if it has a syntax error, reaches for
+    Python internals, or uses an unknown filter or test."""
     try:
         tree = _ENVIRONMENT.parse(source)
     except jinja2.TemplateSyntaxError as exc:
@@ -197,28 +285,4 @@ def compile_template(
             close = difflib.get_close_matches(node.name, list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise TemplateProblem(f"the template uses the unknown {kind} '{node.name}'{hint}")
-    unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
-    if unknown:
-        names = ", ".join(sorted(allowed))
-        raise TemplateProblem(
-            f"the template uses '{unknown[0]}', which is not defined; it can use {names}"
-        )
-    missing = sorted(set(_keys_used(tree, "vars")) - set(variables))
-    if missing:
-        raise TemplateProblem(
-            f"the template uses 'vars.{missing[0]}', but the ruleset defines no var "
-            f"'{missing[0]}'; add it under 'vars'"
-        )
-    if groups is not None:
-        missing = sorted(set(_keys_used(tree, "groups")) - set(groups))
-        if missing:
-            named = ", ".join(sorted(groups)) or "none"
-            raise TemplateProblem(
-                f"the template uses 'groups.{missing[0]}', but the pattern has no group "
-                f"named '{missing[0]}' (named groups: {named})"
-            )
-    try:
-        compiled = _ENVIRONMENT.from_string(tree)
-    except jinja2.TemplateError as exc:  # pragma: no cover - names were checked above
-        raise TemplateProblem(f"the template cannot be used: {exc}") from None
-    return Template(source, compiled, _simple_parts(tree))
+    return tree

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSche
 
 from ..patterncache import pattern_groups
 from ..phrases import PhraseSet
+from ..regexgate import gate_for
 from ..text import Spans, straighten
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
@@ -102,8 +104,22 @@ class PatternRule(RuleBase):
         return _PatternMatcher(self)
 
 
+#: Longer patterns are not analysed for a gate: reading them costs more than
+#: the gate saves, and they are mostly long alternations that have none.
+_LONGEST_GATED_PATTERN = 1500
+
+
+def _compiled_gate(pattern: str, flags: int) -> re.Pattern[str] | None:
+    """The compiled gate of a pattern without a prefilter (see regexgate), or None."""
+    if len(pattern) > _LONGEST_GATED_PATTERN:
+        return None
+    source = gate_for(pattern, bool(flags & regex.IGNORECASE))
+    return re.compile(source) if source is not None else None
+
+
 class _PatternMatcher:
     __slots__ = (
+        "_gate",
         "_regex",
         "exceptions",
         "flags",
@@ -120,6 +136,8 @@ class _PatternMatcher:
         self.pattern = rule.pattern
         self.flags = _flags(rule.ignore_case)
         self._regex: regex.Pattern[str] | None = None
+        # Worked out at the first text (see regexgate); False until then.
+        self._gate: re.Pattern[str] | bool | None = False if not rule.prefilter else None
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
@@ -133,6 +151,11 @@ class _PatternMatcher:
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         if not all(text.hits(group) for group in self.prefilter):
             return
+        gate = self._gate
+        if gate is False:
+            gate = self._gate = _compiled_gate(self.pattern, self.flags)
+        if gate is not None and gate.search(text.text) is None:  # type: ignore[union-attr]
+            return  # lacks what every match needs
         limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
         # Curly apostrophes are matched as straight ones (phones type a curly one in "I\u2019m");
         # the straightened text has the same length, so spans are unchanged.

@@ -1,0 +1,246 @@
+"""A cheap necessary condition for a regular expression: its *gate*.
+
+Most pattern rules find nothing in most texts, yet a ``regex`` search with a
+time limit costs microseconds even then. :func:`gate_for` reads a pattern and
+returns a small expression that every text the pattern matches also contains:
+a literal word (``call``), a run of a rare class (``\\d{3}``, ``[A-Z]{2}``), or
+an alternation of such. The engine searches for the gate first (with Python's
+``re``, which starts faster) and skips the rule on texts without it.
+
+The gate is only a filter: it may let through texts the pattern does not
+match, never the other way round. Only what every match needs is used:
+
+* a literal, a character set or a category (``\\d``), repeated at least once;
+* in a sequence, the rarest such element; in an alternation, one from each
+  branch;
+* a positive lookaround's content (it must be in the text too).
+
+Anything else (negated sets, ``.``, back-references, optional parts) needs
+nothing. A gate is given only when it is likely to skip most texts, judged by
+rough letter frequencies of English social posts; a pattern Python's parser
+cannot read (the ``regex`` package's own syntax) gets none. Patterns run on
+text whose curly apostrophes are straightened, so a ``'`` in a pattern is
+gated as any apostrophe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from .text import APOSTROPHES
+
+try:  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
+
+__all__ = ["gate_for"]
+
+#: A gate is used only if it is expected in fewer texts than this.
+_USEFUL_BELOW = 0.4
+#: The length of a typical text, for the chance that it contains a gate.
+_TYPICAL_LENGTH = 300
+#: Repeats longer than this add little selectivity and make gates slower.
+_LONGEST_RUN = 4
+_LOWER_FREQUENCY = 0.03
+_UPPER_FREQUENCY = 0.0012
+_DIGIT_FREQUENCY = 0.004
+_SPACE_FREQUENCY = 0.16
+_OTHER_FREQUENCY = 0.003
+
+
+class _Need(NamedTuple):
+    """Something every match needs: as an ``re`` source, and how often texts have it."""
+
+    source: str
+    chance: float
+
+
+def _char_frequency(char: str) -> float:
+    """A rough share of a social post's characters that are ``char``."""
+    if char.islower():
+        return _LOWER_FREQUENCY if char.isascii() else _OTHER_FREQUENCY
+    if char.isupper():
+        return _UPPER_FREQUENCY
+    if char.isdigit():
+        return _DIGIT_FREQUENCY
+    if char.isspace():
+        return _SPACE_FREQUENCY
+    return _OTHER_FREQUENCY
+
+
+def _chance(per_position: float, length: int = 1) -> float:
+    """The chance that a typical text holds a run with this per-character share."""
+    return min(1.0, _TYPICAL_LENGTH * per_position**length)
+
+
+# Only \d: both engines give it the same Unicode meaning; \s and \w are in every text.
+_CATEGORIES = {"CATEGORY_DIGIT": (r"\d", 10 * _DIGIT_FREQUENCY)}
+#: The chance that a text holds a given word, by the word's length: words are
+#: not random letters, so this floor is used when letter shares say less.
+_WORD_CHANCE = {1: 1.0, 2: 0.5, 3: 0.2}
+_LONGER_WORD_CHANCE = 0.05
+#: Gates longer than this, or with more branches, cost more than they save.
+_LONGEST_GATE = 160
+_MOST_BRANCHES = 6
+
+
+class _Reader:
+    """Works out the needs of a parsed pattern."""
+
+    def __init__(self, ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+
+    def chars(self, chars: Sequence[str]) -> tuple[str, float] | None:
+        """Literal characters as an ``re`` class, and their share of text (None: unsure).
+
+        Letters of a pattern that ignores case are written in both cases: ``re``
+        also matches the other letters the ``regex`` package does (the Kelvin
+        sign for "k", and so on), so the gate lets through all it should.
+        """
+        wanted: set[str] = set()
+        for char in chars:
+            wanted.add(char)
+            if char in APOSTROPHES:
+                wanted.update(APOSTROPHES)
+            if self.ignore_case and char.isalpha():
+                if not char.isascii():
+                    return None  # Unicode case rules differ between engines
+                wanted.update((char.lower(), char.upper()))
+        share = sum(_char_frequency(c) for c in wanted)
+        ordered = sorted(wanted)
+        if len(ordered) == 1:
+            return re.escape(ordered[0]), share
+        return "[" + "".join(re.escape(c) for c in ordered) + "]", share
+
+    def single(self, op: str, value: Any) -> tuple[str, float] | None:
+        """A one-character element as a class, or None if it needs nothing useful."""
+        if op == "LITERAL":
+            return self.chars([chr(value)])
+        if op == "IN":
+            chars: list[str] = []
+            source: list[str] = []
+            share = 0.0
+            for item_op, item_value in value:
+                name = str(item_op)
+                if name == "LITERAL":
+                    chars.append(chr(item_value))
+                elif name == "RANGE":
+                    low, high = item_value
+                    if high - low > 200:
+                        return None
+                    chars.extend(chr(code) for code in range(low, high + 1))
+                elif name == "CATEGORY" and str(item_value) in _CATEGORIES:
+                    category, category_share = _CATEGORIES[str(item_value)]
+                    source.append(category)
+                    share += category_share
+                else:  # negated sets, \w and the like: nearly every text
+                    return None
+            if chars:
+                literal = self.chars(chars)
+                if literal is None:
+                    return None
+                literal_source, literal_share = literal
+                source.append(
+                    literal_source[1:-1] if literal_source.startswith("[") else literal_source
+                )
+                share += literal_share
+            return "[" + "".join(source) + "]", share
+        if op == "CATEGORY" and str(value) in _CATEGORIES:
+            return _CATEGORIES[str(value)]
+        return None
+
+    def sequence(self, items: Sequence[tuple[Any, Any]]) -> _Need | None:
+        """The rarest need among the elements of a sequence."""
+        needs: list[_Need] = []
+        literal: list[str] = []
+        for op, value in [*items, ("END", None)]:
+            name = str(op)
+            if name == "LITERAL" and self.chars([chr(value)]) is not None:
+                literal.append(chr(value))
+                continue
+            if literal:
+                needs.append(self.literal(literal))
+                literal = []
+            if name != "END":
+                need = self.element(name, value)
+                if need is not None:
+                    needs.append(need)
+        return min(needs, key=lambda n: n.chance, default=None)
+
+    def literal(self, chars: Sequence[str]) -> _Need:
+        """A run of literal characters (each known to :meth:`chars`)."""
+        text = "".join(chars)
+        share = 1.0
+        for char in chars:
+            share *= self.chars([char])[1]  # type: ignore[index]
+        chance = _chance(share)
+        if any(c.isalpha() for c in text):
+            chance = max(chance, _WORD_CHANCE.get(len(text), _LONGER_WORD_CHANCE))
+        letters = self.ignore_case and any(c.isalpha() for c in text)
+        escaped = "".join(self.chars([c])[0] if c in APOSTROPHES else re.escape(c) for c in text)  # type: ignore[index]
+        return _Need(f"(?i:{escaped})" if letters else escaped, chance)
+
+    def element(self, op: str, value: Any) -> _Need | None:
+        single = self.single(op, value)
+        if single is not None:
+            source, share = single
+            return _Need(source, _chance(share))
+        if op in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
+            least, _, body = value
+            if least == 0:
+                return None
+            body = list(body)
+            if len(body) == 1:
+                one = self.single(str(body[0][0]), body[0][1])
+                if one is not None:
+                    source, share = one
+                    run = min(least, _LONGEST_RUN)
+                    return _Need(source if run == 1 else f"{source}{{{run}}}", _chance(share, run))
+            return self.sequence(body)
+        if op == "SUBPATTERN":
+            _, add_flags, del_flags, body = value
+            reader = self
+            if add_flags & re.IGNORECASE and not self.ignore_case:
+                reader = _Reader(True)
+            elif del_flags & re.IGNORECASE and self.ignore_case:
+                reader = _Reader(False)
+            return reader.sequence(list(body))
+        if op == "ATOMIC_GROUP":
+            return self.sequence(list(value))
+        if op == "ASSERT":
+            _, body = value
+            return self.sequence(list(body))
+        if op == "BRANCH":
+            _, branches = value
+            needs = [self.sequence(list(branch)) for branch in branches]
+            if any(n is None for n in needs):
+                return None
+            sources = list(dict.fromkeys(n.source for n in needs if n is not None))
+            if len(sources) > _MOST_BRANCHES:
+                return None
+            chance = min(1.0, sum(n.chance for n in needs if n is not None))
+            return _Need("(?:" + "|".join(sources) + ")", chance)
+        return None
+
+
+@lru_cache(maxsize=1024)
+def gate_for(pattern: str, ignore_case: bool) -> str | None:
+    """An ``re`` source found in every text ``pattern`` matches, or None.
+
+    The source carries its own flags, so it is compiled as it is. None when the
+    pattern is not Python syntax, needs nothing useful, or what it needs is
+    found in most texts.
+    """
+    flags = re.IGNORECASE if ignore_case else 0
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+        need = _Reader(ignore_case).sequence(list(parsed))
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
+    if need is None or need.chance >= _USEFUL_BELOW or len(need.source) > _LONGEST_GATE:
+        return None
+    return need.source

@@ -1,0 +1,91 @@
+"""A pattern's gate must be in every text the pattern matches (it only ever skips)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sociopolicy import load_ruleset
+from sociopolicy.regexgate import gate_for
+
+# Pieces of patterns and texts drawn from the same small alphabet, so matches happen.
+atoms = st.sampled_from(
+    [
+        "a", "b", "K", "s", "'", "7", r"\d", "[A-Z]", "[a-c]", "[^a]", ".", r"\s", r"\w",
+        "(?i:k)", "(?-i:B)", "AB", "call", "911", "[0-9]",
+    ]
+)  # fmt: skip
+quantifiers = st.sampled_from(["", "", "?", "*", "+", "{2}", "{3,}", "{0,2}"])
+
+
+@st.composite
+def patterns(draw: st.DrawFn, depth: int = 2) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth > 0 and draw(st.booleans()):
+            branches = draw(st.lists(patterns(depth - 1), min_size=1, max_size=3))
+            group = draw(st.sampled_from(["(?:", "(", "(?=", "(?<!x)(?:"]))
+            pieces.append(group + "|".join(branches) + ")")
+        else:
+            pieces.append(draw(atoms))
+        pieces.append(draw(quantifiers))
+    return "".join(pieces)
+
+
+texts = st.text(alphabet="abcKks\u212a\u017f'\u2019 7\u0667AB9 1call", max_size=30)
+
+
+@settings(max_examples=400)
+@given(patterns(), st.booleans(), texts)
+def test_every_match_passes_the_gate(pattern: str, ignore_case: bool, text: str) -> None:
+    gate = gate_for(pattern, ignore_case)
+    if gate is None:
+        return
+    flags = regex.VERSION0 | regex.UNICODE | (regex.IGNORECASE if ignore_case else 0)
+    straight = text.replace("\u2019", "'")  # pattern rules match straightened text
+    if regex.search(pattern, straight, flags):
+        assert re.search(gate, text), (pattern, gate, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ignore_case", "gate"),
+    [
+        (r"\b\d{3}[ -]?\d{3}", True, r"[\d]{3}"),
+        (r"(?<!\w)(?=[A-Z]{2,4}\b)", False, "[ABCDEFGHIJKLMNOPQRSTUVWXYZ]{2}"),
+        (r"\b(?:call|dial)\s+(?:911|000)\b", True, "(?:911|000)"),
+        (r"don't", False, "don['\u02bc\u2019]t"),
+    ],
+)
+def test_gates_of_common_shapes(pattern: str, ignore_case: bool, gate: str) -> None:
+    assert gate_for(pattern, ignore_case) == gate
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w+",  # in every text
+        r"[A-Z]{2}",  # any letters, when case is ignored
+        r"on",  # a short word
+        r"(?:x|y|z|q|v|w|j)\d",  # the branches' needs add up
+        r"a{0,3}",  # may match nothing
+        r"\p{Lu}{3}",  # the regex package's own syntax
+    ],
+)
+def test_no_gate_where_it_would_not_pay(pattern: str) -> None:
+    assert gate_for(pattern, True) is None
+
+
+def test_bundled_rules_fire_on_their_examples_through_their_gates() -> None:
+    """Every fail example of a gated bundled rule holds its gate."""
+    for name in ("public-sector-au", "public-sector", "caretaker"):
+        for rule in load_ruleset(name).rules:
+            gate = gate_for(rule.pattern, rule.ignore_case) if rule.kind == "pattern" else None
+            if gate is None:
+                continue
+            for example in rule.examples.fail:
+                text = example if isinstance(example, str) else example.text
+                assert re.search(gate, text), (rule.id, text)

@@ -1,0 +1,68 @@
+"""Simple templates are read without Jinja2's parser: the reading must agree with it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sociopolicy.templates import (
+    _ENVIRONMENT,
+    TemplateProblem,
+    _quick_parts,
+    _simple_parts,
+    compile_template,
+)
+
+pieces = st.one_of(
+    st.text(alphabet="ab {}.%#-\n", max_size=5),
+    st.sampled_from(
+        ["{{ match }}", "{{match}}", "{{ vars.team }}", "{{ none }}", "{{ true }}", "{{ a.b.c }}"]
+    ),
+    st.sampled_from(["{{ x | upper }}", "{% if x %}y{% endif %}", "{# note #}", "{{ x[0] }}"]),
+)
+
+
+@given(st.lists(pieces, max_size=6).map("".join))
+def test_quick_reading_agrees_with_jinja(source: str) -> None:
+    quick = _quick_parts(source)
+    if quick is None:
+        return  # left to Jinja2: nothing to compare
+    tree = _ENVIRONMENT.parse(source)
+    assert _simple_parts(tree) == quick
+
+
+@pytest.mark.parametrize(
+    ("source", "simple"),
+    [
+        ("Plain words.", True),
+        ("Use {{ replacement }} instead of {{ match }}.", True),
+        ("Tell {{ vars.team }}.", True),
+        ("{{ none }} is a constant", False),
+        ("{{ words | join(', ') }}", False),
+        ("{% if x %}y{% endif %}", False),
+        ("ends with a newline\n", False),
+    ],
+)
+def test_which_templates_are_read_quickly(source: str, simple: bool) -> None:
+    assert (_quick_parts(source) is not None) is simple
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("Tell {{ vars.nobody }}.", "no var 'nobody'"),
+        ("Hello {{ stranger }}", "'stranger', which is not defined"),
+        ("{{ groups.missing }}", "no group named 'missing'"),
+    ],
+)
+def test_quickly_read_templates_are_checked_like_others(source: str, message: str) -> None:
+    allowed = frozenset({"match", "vars", "groups"})
+    with pytest.raises(TemplateProblem, match=message):
+        compile_template(source, allowed=allowed, variables=["team"], groups=["name"])
+
+
+def test_templates_compile_when_first_rendered_by_jinja() -> None:
+    template = compile_template("{{ items | join(', ') }}", allowed=frozenset({"items"}))
+    assert template.render({"items": ["a", "b"]}) == "a, b"
+    assert template.compiled() is template.compiled()
