@@ -14,7 +14,8 @@ characters and 400 comments by default), with the ruleset named by
 * growth with length: one text of 100 KB and one of 1 MB;
 * ruleset load: in a fresh process (with and without the pattern cache), and
   cached in the same process;
-* ``import sociopolicy`` in a fresh process;
+* ``import sociopolicy`` in a fresh process (its names are imported on first
+  use), and import, load and a first check together;
 * ``sociopolicy check`` over a folder of one-post files (wall time, start-up
   included, on one core where ``taskset`` exists) and its peak memory;
 * proselint on the same drafts, when it is installed (it is never a dependency).
@@ -168,15 +169,26 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     load_ruleset(args.ruleset)
     figures["load_cached_ms"] = round((time.perf_counter() - start) * 1000, 3)
+    # The package's names are imported on first use: do that before the clock starts.
     load = (
-        "import time, sociopolicy; t = time.perf_counter(); "
-        f"sociopolicy.load_ruleset({args.ruleset!r}); print((time.perf_counter() - t) * 1000)"
+        "import time; from sociopolicy import load_ruleset; t = time.perf_counter(); "
+        f"load_ruleset({args.ruleset!r}); print((time.perf_counter() - t) * 1000)"
     )
     figures["load_cold_ms"] = round(_fresh(load), 1)
     figures["load_cold_no_cache_ms"] = round(_fresh(load, env={"SOCIOPOLICY_NO_CACHE": "1"}), 1)
     figures["import_ms"] = round(
         _fresh(
             "import time; t = time.perf_counter(); import sociopolicy; "
+            "print((time.perf_counter() - t) * 1000)"
+        ),
+        1,
+    )
+    # What a tool pays before its first answer: import, load and one check.
+    figures["import_load_first_check_ms"] = round(
+        _fresh(
+            "import time; t = time.perf_counter(); import sociopolicy; "
+            f"ruleset = sociopolicy.load_ruleset({args.ruleset!r}); "
+            "sociopolicy.check_draft('We will utilise the new portal.', ruleset=ruleset); "
             "print((time.perf_counter() - t) * 1000)"
         ),
         1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -197,3 +199,34 @@ def test_check_many_refuses_a_single_string() -> None:
 def test_api_misuse_is_explained(options: dict[str, Any], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         check_draft("hi", **options)
+
+
+def _fresh_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout.strip()
+
+
+def test_import_is_light_until_a_name_is_used() -> None:
+    code = (
+        "import sys, sociopolicy; print('pydantic' in sys.modules); "
+        "sociopolicy.check_draft; print('pydantic' in sys.modules)"
+    )
+    assert _fresh_python(code).split() == ["False", "True"]
+
+
+def test_public_names_are_shown_as_the_package_and_listed() -> None:
+    assert sociopolicy.Report.__module__ == "sociopolicy"
+    assert set(sociopolicy.__all__) <= set(dir(sociopolicy))
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        sociopolicy.nothing_here  # noqa: B018
+
+
+def test_version_and_help_do_not_load_the_checker() -> None:
+    code = (
+        "import sys\nfrom sociopolicy.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print('pydantic' in sys.modules, 'jinja2' in sys.modules)"
+    )
+    assert _fresh_python(code).endswith("False False")

@@ -11,15 +11,18 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .calendar import CalendarPost, check_calendar, parse_horizon
-from .calendarout import planning_notes, write_calendar
-from .checkrun import open_output, run_check
 from .errors import RulesetError, SociopolicyError, UsageError, one_line
-from .models import PLATFORMS, SEVERITIES
-from .outputs import FORMATS, Result, failing, findings, write
-from .periods import parse_moment
+from .vocabulary import FORMATS, PLATFORMS, SEVERITIES
+
+if TYPE_CHECKING:
+    from .calendar import CalendarPost
+    from .outputs import Result
+
+# The modules that check (Pydantic, Jinja2, the rule kinds) are imported by the
+# command that needs them, so --help, --version and usage errors answer at once.
 
 __all__ = ["main"]
 
@@ -276,6 +279,9 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .checkrun import open_output, run_check
+    from .outputs import failing, findings, write
+
     out = open_output(args.output)  # first, so a bad path fails before any work
     try:
         run = run_check(args)
@@ -300,6 +306,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _calendar(args: argparse.Namespace) -> int:
+    from .calendar import check_calendar, parse_horizon
+    from .calendarout import planning_notes, write_calendar
+    from .checkrun import open_output, run_check
+    from .outputs import failing, findings
+
     if "-" in args.paths and not args.stdin_filename:
         raise UsageError(
             "a calendar on standard input needs --stdin-filename NAME (such as cal.yaml), "
@@ -340,6 +351,9 @@ def _start_day(raw: str | None) -> dt.date | None:
 
 
 def _calendar_post(result: Result) -> CalendarPost:
+    from .calendar import CalendarPost
+    from .periods import parse_moment
+
     item = result.item
     plan = item.plan
     scheduled = item.scheduled

@@ -6,11 +6,25 @@ JSON: ``Report.model_validate_json(report.model_dump_json()) == report``.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ._common import StrictModel
+from .vocabulary import (
+    ACTION_KINDS,
+    CATEGORIES,
+    DECISIONS,
+    PLATFORMS,
+    SEVERITIES,
+    ActionKind,
+    Category,
+    Decision,
+    DraftKind,
+    Platform,
+    Severity,
+    Target,
+)
 
 __all__ = [
     "ACTION_KINDS",
@@ -33,35 +47,7 @@ __all__ = [
     "Violation",
 ]
 
-Severity = Literal["error", "warning", "suggestion"]
-Category = Literal[
-    "tone",
-    "language",
-    "inclusive",
-    "privacy",
-    "neutrality",
-    "conduct",
-    "accessibility",
-    "platform",
-    "readability",
-    "escalation",
-]
-ActionKind = Literal[
-    "revise", "review", "take_offline", "escalate", "hide_comment", "do_not_engage", "respond"
-]
-Decision = Literal["ok", "review", "revise", "take_offline", "escalate"]
-Platform = Literal[
-    "x", "bluesky", "mastodon", "threads", "facebook", "instagram", "linkedin", "youtube"
-]
-DraftKind = Literal["post", "reply"]
-Target = Literal["draft", "comment"]
 ContextValue = StrictBool | int | float | StrictStr | None
-
-SEVERITIES: tuple[Severity, ...] = get_args(Severity)
-CATEGORIES: tuple[Category, ...] = get_args(Category)
-ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
-DECISIONS: tuple[Decision, ...] = get_args(Decision)
-PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 
 
 class Media(StrictModel):

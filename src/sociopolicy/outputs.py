@@ -21,10 +21,10 @@ from .contentfiles import ContentItem, FileProblem
 from .errors import one_line
 from .models import Action, Report, Violation
 from .ruleset import Ruleset
+from .vocabulary import FORMATS
 
 __all__ = ["FORMATS", "Finding", "Result", "write"]
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
 #: The rule id under which unreadable files are reported.
 INPUT_ERROR = "input-error"
 

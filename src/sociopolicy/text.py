@@ -260,10 +260,16 @@ def prose_only(text: str) -> str:
         at = text.find("@", at + 1)
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        if end <= at:
+            continue  # inside a span already blanked
+        start = max(start, at)
+        pieces += (text[at:start], " " * (end - start))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def straighten(text: str) -> str:

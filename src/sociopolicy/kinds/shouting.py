@@ -128,11 +128,12 @@ class _ShoutingMatcher:
         # not shouting (hashtags have their own rules).
         body = text.memo("prose", prose_only)
         capital_words = _ASCII_CAPITAL_WORD if plain else _CAPITAL_WORD
-        words = [
-            (m.start(), m.end(), m.group())
-            for m in capital_words.finditer(body)
-            if m.group() not in self.allow and _letters(m.group()) >= 2
-        ]
+        words = []
+        for m in capital_words.finditer(body):
+            word = m.group()
+            # Numbers are most of the matches, and the quickest to rule out.
+            if not word.isdigit() and word not in self.allow and _letters(word) >= 2:
+                words.append((m.start(), m.end(), word))
         if not words:
             return
         kept = [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
@@ -189,4 +190,4 @@ def _has_digit(word: str) -> bool:
 
 
 def _letters(word: str) -> int:
-    return sum(1 for c in word if c.isalpha())
+    return sum(map(str.isalpha, word))
