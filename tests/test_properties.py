@@ -445,7 +445,7 @@ def test_mobiles_are_tried_only_where_they_could_start(text: str, first: int, la
     st.lists(
         st.sampled_from(
             ["a", "b.c", "@", "#", "x_y", "www.", "http://", "https://e.g/x", " ", "-", "+",
-             ".", "é", "@@", "com", "\n", "1"]
+             ".", "é", "@@", "com", "\n", "1", "HTTPS://", "Www.", "\u0130"]
         ),
         max_size=20,
     ).map("".join)

@@ -231,8 +231,12 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Not prose: web addresses, email addresses, @handles and #hashtags.
-_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_HANDLE_OR_TAG = re.compile(r"(?<![\w@])[@#]\w+")
+# Searched in lower-cased text: a literal start lets the engine skip ahead.
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
+_WEB_ADDRESS_ANY_CASE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# The sign first (the engine jumps from one to the next), then a look back
+# past it: not after a word character or another '@'.
+_HANDLE_OR_TAG = re.compile(r"[@#](?<![\w@].)\w+")
 _EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL = frozenset(".+-_")
 
@@ -245,9 +249,13 @@ def prose_only(text: str) -> str:
     address is found on its own, in time linear in the text: an email address is
     found from its ``@``, not tried at every word.
     """
-    if "@" not in text and "#" not in text and "http" not in text and "www." not in text:
+    lowered = text.lower()
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in lowered:
         return text
-    spans = [m.span() for m in _WEB_ADDRESS.finditer(text)]
+    if len(lowered) == len(text):
+        spans = [m.span() for m in _WEB_ADDRESS.finditer(lowered)]
+    else:  # lower-casing changed the length ("İ"): search the text as it is
+        spans = [m.span() for m in _WEB_ADDRESS_ANY_CASE.finditer(text)]
     spans += [m.span() for m in _HANDLE_OR_TAG.finditer(text)]
     at = text.find("@")
     while at != -1:
