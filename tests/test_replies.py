@@ -335,7 +335,7 @@ def test_the_sandbox_refuses_internals_built_at_render_time(write_ruleset: Write
     # sandbox refuses it when rendering, and the check goes on.
     path = _rule_with(
         write_ruleset,
-        "    action: {kind: respond, reply: \"{{ comment|attr('_' ~ '_' ~ 'class' ~ '_' ~ '_') }}\"}\n",
+        "    action: {kind: respond, reply: \"{{ comment['_' ~ '_' ~ 'class' ~ '_' ~ '_'] }}\"}\n",
     )
     report = triage("refund please", ruleset=path)
     reply = report.actions[0].suggested_reply or ""

@@ -16,9 +16,20 @@ from typing import Any
 import jinja2
 import jinja2.nodes
 from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["COMMON_NAMES", "REPLY_NAMES", "Template", "TemplateProblem", "compile_template"]
+__all__ = [
+    "COMMON_NAMES",
+    "MAX_RENDERED_CHARS",
+    "MAX_TEMPLATE_CHARS",
+    "REPLY_NAMES",
+    "SAFE_FILTERS",
+    "Template",
+    "TemplateLimit",
+    "TemplateProblem",
+    "compile_template",
+]
 
 #: Names every rule message may use; each kind adds its own (``term``, ``groups``...)
 #: and suggested replies add :data:`REPLY_NAMES`.
@@ -33,14 +44,100 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
-_ENVIRONMENT = ImmutableSandboxedEnvironment(
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,
-    keep_trailing_newline=False,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    finalize=_finalize,
-)
+#: The longest template source a ruleset may have, and the longest text a
+#: template may produce (a message or a reply is a few sentences).
+MAX_TEMPLATE_CHARS = 20_000
+MAX_RENDERED_CHARS = 20_000
+#: Filters a template may use: each gives text no longer than its input allows.
+SAFE_FILTERS = frozenset(
+    {
+        "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float",
+        "forceescape", "int", "join", "last", "length", "list", "lower", "max", "min",
+        "replace", "reverse", "round", "sort", "string", "striptags", "sum", "title",
+        "trim", "truncate", "unique", "upper", "urlencode", "wordcount",
+    }
+)  # fmt: skip
+#: What a template cannot contain: other files, macros, and calls of any kind
+#: (the usual ways out of a sandbox, or into a long loop).
+_REFUSED_NODES: dict[type[nodes.Node], str] = {
+    nodes.Call: "calls functions or methods (use a filter, such as '| upper')",
+    nodes.Include: "includes another template",
+    nodes.Import: "imports another template",
+    nodes.FromImport: "imports another template",
+    nodes.Extends: "extends another template",
+    nodes.Block: "defines a block",
+    nodes.Macro: "defines a macro",
+    nodes.CallBlock: "calls a macro",
+    nodes.Pow: "raises a number to a power (**)",
+}
+# A %-format with a width or precision of four digits or more, or taken from
+# the arguments ("%*s"): it would make text of any length.
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\d{4,}|\*)|%[-#0 +]*\d*\.(?:\d{4,}|\*)")
+
+
+class TemplateLimit(SecurityError):
+    """A template tried to make more text than a message or reply can hold."""
+
+
+def _limited(filter_function: Any) -> Any:
+    """A filter that refuses to give text longer than :data:`MAX_RENDERED_CHARS`."""
+
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        value = filter_function(*args, **kwargs)
+        if isinstance(value, str) and len(value) > MAX_RENDERED_CHARS:
+            raise TemplateLimit(f"a filter made more than {MAX_RENDERED_CHARS:,} characters")
+        return value
+
+    # Jinja2 reads how to call a filter (with the context or environment) from these.
+    for flag in ("jinja_pass_arg",):
+        if hasattr(filter_function, flag):
+            setattr(limited, flag, getattr(filter_function, flag))
+    return limited
+
+
+class _RulesetEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, narrowed for templates from anyone's ruleset.
+
+    No globals (``range``, ``lipsum`` and ``cycler`` are common ways in), only
+    :data:`SAFE_FILTERS`, and repetition (``*``) and %-formatting checked
+    before they run, so no template can make text without bound.
+    """
+
+    intercepted_binops = frozenset({"*", "%"})
+
+    def __init__(self) -> None:
+        super().__init__(
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            finalize=_finalize,
+        )
+        self.globals.clear()
+        self.filters = {
+            name: _limited(function)
+            for name, function in self.filters.items()
+            if name in SAFE_FILTERS
+        }
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for many, times in ((left, right), (right, left)):
+                if (
+                    isinstance(many, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(many) * max(times, 0) > MAX_RENDERED_CHARS
+                ):
+                    raise TemplateLimit("a repetition would make too long a text")
+        if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise TemplateLimit("a %-format asks for too wide a field")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENVIRONMENT = _RulesetEnvironment()
+#: Every filter Jinja2 has, to tell a refused filter from a mistyped one.
+_JINJA_FILTERS = frozenset(ImmutableSandboxedEnvironment().filters)
 
 
 class TemplateProblem(ValueError):
@@ -75,7 +172,10 @@ class Template:
             joined = _join(self._parts, values)
             if joined is not None:
                 return joined.strip()
-        return self.compiled().render(values).strip()
+        rendered = self.compiled().render(values)
+        if len(rendered) > MAX_RENDERED_CHARS:
+            raise TemplateLimit(f"the template made more than {MAX_RENDERED_CHARS:,} characters")
+        return rendered.strip()
 
     def compiled(self) -> jinja2.Template:
         """The template compiled by Jinja2 (the first time it is asked for)."""
@@ -217,6 +317,10 @@ def compile_template(
     Raises:
         TemplateProblem: the template has a syntax error, or uses an unknown name.
     """
+    if len(source) > MAX_TEMPLATE_CHARS:
+        raise TemplateProblem(
+            f"the template is {len(source):,} characters long; the most is {MAX_TEMPLATE_CHARS:,}"
+        )
     parts = _quick_parts(source)
     tree: nodes.Template | None = None
     if parts is None:
@@ -275,12 +379,26 @@ def _parsed(source: str) -> nodes.Template:
             f"the template reaches for '{internal}'; names starting with '_' are Python "
             "internals, which templates cannot use"
         )
+    for node in tree.find_all(tuple(_REFUSED_NODES)):
+        raise TemplateProblem(
+            f"the template {_REFUSED_NODES[type(node)]}, which templates cannot do"
+        )
+    for loop in tree.find_all(nodes.For):
+        if any(True for _ in loop.find_all(nodes.For)):
+            raise TemplateProblem(
+                "the template has a loop inside a loop, which templates cannot have"
+            )
     for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
         kind, known = (
             ("filter", _ENVIRONMENT.filters)
             if isinstance(node, jinja2.nodes.Filter)
             else ("test", _ENVIRONMENT.tests)
         )
+        if kind == "filter" and node.name in _JINJA_FILTERS and node.name not in known:
+            raise TemplateProblem(
+                f"the template uses the filter '{node.name}', which templates cannot use "
+                f"(they can use {', '.join(sorted(SAFE_FILTERS))})"
+            )
         if node.name not in known:
             close = difflib.get_close_matches(node.name, list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
