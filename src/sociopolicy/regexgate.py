@@ -79,6 +79,9 @@ def _chance(per_position: float, length: int = 1) -> float:
 
 # Only \d: both engines give it the same Unicode meaning; \s and \w are in every text.
 _CATEGORIES = {"CATEGORY_DIGIT": (r"\d", 10 * _DIGIT_FREQUENCY)}
+#: Letters that also match an ASCII letter when case is ignored: the Kelvin
+#: sign for "k", the long s, the dotted and dotless i.
+_OTHER_CASES = {"k": "\u212a", "s": "\u017f", "i": "\u0130\u0131"}
 #: The chance that a text holds a given word, by the word's length: words are
 #: not random letters, so this floor is used when letter shares say less.
 _WORD_CHANCE = {1: 1.0, 2: 0.5, 3: 0.2}
@@ -97,9 +100,9 @@ class _Reader:
     def chars(self, chars: Sequence[str]) -> tuple[str, float] | None:
         """Literal characters as an ``re`` class, and their share of text (None: unsure).
 
-        Letters of a pattern that ignores case are written in both cases: ``re``
-        also matches the other letters the ``regex`` package does (the Kelvin
-        sign for "k", and so on), so the gate lets through all it should.
+        Letters of a pattern that ignores case are written in both cases, with
+        the other letters that match them there (the Kelvin sign for "k", and
+        so on), so the gate lets through all it should.
         """
         wanted: set[str] = set()
         for char in chars:
@@ -110,6 +113,7 @@ class _Reader:
                 if not char.isascii():
                     return None  # Unicode case rules differ between engines
                 wanted.update((char.lower(), char.upper()))
+                wanted.update(_OTHER_CASES.get(char.lower(), ""))
         share = sum(_char_frequency(c) for c in wanted)
         ordered = sorted(wanted)
         if len(ordered) == 1:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +222,22 @@ def _describe_scalar(node: ScalarNode) -> str:
     )
 
 
+# Characters a ruleset's text may not hold, even written as escapes ("\\x1b"):
+# control characters other than tab and line breaks (they can rewrite what a
+# terminal or a log shows), and the bidirectional embeddings, overrides and
+# isolates that make text display in another order than it is read
+# ("Trojan Source"). Drafts may hold anything; this is for rulesets only.
+_UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _unsafe_message(char: str) -> str:
+    name = unicodedata.name(char, "a control character")
+    return (
+        f"the text holds U+{ord(char):04X} ({name}), which rulesets may not contain: "
+        "control characters and bidirectional overrides can hide what a ruleset says"
+    )
+
+
 class _Builder:
     """Turns a composed node graph into plain Python data, recording positions."""
 
@@ -272,6 +289,10 @@ class _Builder:
             value = self.constructor.construct_object(node)
         except (ConstructorError, ValueError, OverflowError) as exc:
             return self.unreadable(node, where, f"cannot read the value '{node.value}': {exc}")
+        if isinstance(value, str) and not self.lenient:
+            unsafe = _UNSAFE_CHARACTER.search(value)
+            if unsafe is not None:
+                raise self.fail(node, _unsafe_message(unsafe.group()))
         if isinstance(value, dt.datetime | dt.date | str | int | float | bool) or value is None:
             return value
         raise self.fail(node, f"the value '{node.value}' is not plain data")  # pragma: no cover
