@@ -23,11 +23,12 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import regex
 
-__all__ = ["cache_file", "pattern_groups"]
+__all__ = ["cache_file", "pattern_groups", "staged_entries"]
 
 _FILE_NAME = "patterns.json"
 _MAX_ENTRIES = 20_000
@@ -74,19 +75,52 @@ def pattern_groups(pattern: str, flags: int) -> tuple[str, ...]:
     Raises ``regex.error`` when it does not compile. The answer is remembered
     in the cache, so a later run need not compile the expression to know it.
     """
-    global _dirty
     key = _digest(pattern, flags)
     with _lock:
         known = _load()
         if key in known:
             return known[key]
+    staged = getattr(_staging, "entries", None)
+    if staged is not None and key in staged:
+        return staged[key]  # type: ignore[no-any-return]
     names = tuple(regex.compile(pattern, flags).groupindex)
+    if staged is not None:
+        staged[key] = names  # kept only if the ruleset loads (see staged_entries)
+        return names
     with _lock:
-        if len(known) >= _MAX_ENTRIES:
-            known.clear()
-        known[key] = names
-        _dirty = True
+        _remember({key: names})
     return names
+
+
+def _remember(entries: dict[str, tuple[str, ...]]) -> None:
+    """Add entries to the cache (the caller holds the lock)."""
+    global _dirty
+    known = _load()
+    if len(known) + len(entries) > _MAX_ENTRIES:
+        known.clear()
+    known.update(entries)
+    _dirty = _dirty or bool(entries)
+
+
+_staging = threading.local()
+
+
+@contextlib.contextmanager
+def staged_entries() -> Iterator[None]:
+    """Within this block (one ruleset load), new entries are kept only if it ends
+    without an error: a ruleset that is refused leaves nothing in the cache."""
+    outer = getattr(_staging, "entries", None)
+    _staging.entries = {}
+    try:
+        yield
+        entries = _staging.entries
+        if outer is not None:
+            outer.update(entries)
+        else:
+            with _lock:
+                _remember(entries)
+    finally:
+        _staging.entries = outer
 
 
 @atexit.register

@@ -29,7 +29,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef,unused-ignore]
 
-__all__ = ["backtracking_risk"]
+__all__ = ["backtracking_risk", "expanded_size"]
 
 #: Characters used to compare character sets: enough of each class to tell
 #: letters, digits, spaces, punctuation and other scripts apart.
@@ -195,3 +195,60 @@ def _in_set(char: str, members: Items, fold: bool) -> bool:
                 result = bool(test(char))
                 hit = hit or (result if positive == category else not result)
     return hit != negate
+
+
+_COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def expanded_size(pattern: str) -> int:
+    """How many copies of its largest piece a pattern's counted repeats make.
+
+    ``(?:a{1000}){1000}`` gives 1,000,000: the regex engine expands counted
+    repeats when it compiles, so such a pattern takes long to compile and
+    much memory. Read from the text alone (escapes and character sets
+    skipped), before anything is compiled: nested counts multiply, a count's
+    upper bound is used when it has one, and ``{m,}`` counts as ``m``.
+    """
+    stack = [1]  # the largest size found so far at each open group level
+    last = 1  # the size of the piece a count would apply to
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 2
+            last = 1
+            continue
+        if char == "[":
+            at = _set_end(pattern, at)
+            last = 1
+            continue
+        if char == "(":
+            stack.append(1)
+        elif char == ")" and len(stack) > 1:
+            last = stack.pop()
+            stack[-1] = max(stack[-1], last)
+        elif char == "{":
+            count = _COUNT.match(pattern, at)
+            if count is not None:
+                low, high = count.group(1), count.group(2)
+                times = int(high) if high else int(low or 1)
+                last *= max(times, 1)
+                stack[-1] = max(stack[-1], last)
+                at = count.end()
+                continue
+        else:
+            last = 1
+        at += 1
+    return max(stack)
+
+
+def _set_end(pattern: str, start: int) -> int:
+    """The index just past the character set opening at ``start``."""
+    at = start + 1
+    if pattern[at : at + 1] == "^":
+        at += 1
+    if pattern[at : at + 1] == "]":
+        at += 1  # a ']' first is a member
+    while at < len(pattern) and pattern[at] != "]":
+        at += 2 if pattern[at] == "\\" else 1
+    return at + 1

@@ -29,6 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import RulesetSyntaxError
+from .limits import DEFAULT_MAX_RULESET_BYTES, RULESET_VARIABLE, max_ruleset_bytes
 
 __all__ = [
     "MAX_DEPTH",
@@ -37,10 +38,12 @@ __all__ = [
     "ScalarSpan",
     "ValueProblem",
     "YamlDocument",
+    "byte_position",
     "load_yaml",
 ]
 
-MAX_FILE_BYTES = 1_000_000
+#: The default size limit of a file read (see sociopolicy.limits).
+MAX_FILE_BYTES = DEFAULT_MAX_RULESET_BYTES
 MAX_DEPTH = 50
 MAX_VALUES = 200_000
 
@@ -350,13 +353,46 @@ class _Builder:
         raise self.fail(node, "'<<' must be followed by a mapping or a list of mappings")
 
 
-def load_yaml(path: str | Path, text: str | None = None, *, lenient: bool = False) -> YamlDocument:
+def _read_bounded(name: str, limit: int) -> bytes:
+    """The file's bytes, refused without reading further once over ``limit``
+    (a device such as /dev/zero never ends)."""
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise RulesetSyntaxError.at(name, f"cannot read the file: {reason}") from None
+    if len(raw) > limit:
+        raise RulesetSyntaxError.at(
+            name,
+            f"the file is larger than {limit:,} bytes; split it with extends, or raise "
+            f"the limit with {RULESET_VARIABLE}",
+        )
+    return raw
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``offset`` of UTF-8 ``raw``."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def load_yaml(
+    path: str | Path,
+    text: str | None = None,
+    *,
+    lenient: bool = False,
+    max_bytes: int | None = None,
+) -> YamlDocument:
     """Read one YAML document from ``path`` (or from ``text``, named ``path``).
 
     With ``lenient`` (content files, where one bad value must not hide the
     others), a value YAML would read ambiguously or cannot read is kept as the
     text written and recorded in :attr:`YamlDocument.problems`, and every
-    value's span is kept in :attr:`YamlDocument.spans`.
+    value's span is kept in :attr:`YamlDocument.spans`. A file is refused over
+    ``max_bytes`` (default: :func:`~sociopolicy.limits.max_ruleset_bytes`); given
+    ``text`` is measured only against an explicit ``max_bytes``.
 
     Raises:
         RulesetSyntaxError: unreadable file, invalid YAML, unsafe tags, duplicate
@@ -364,23 +400,20 @@ def load_yaml(path: str | Path, text: str | None = None, *, lenient: bool = Fals
     """
     name = str(path)
     if text is None:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            raise RulesetSyntaxError.at(name, f"cannot read the file: {reason}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise RulesetSyntaxError.at(
-                name, f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it with extends"
-            )
+        limit = max_ruleset_bytes() if max_bytes is None else max_bytes
+        raw = _read_bounded(name, limit)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            line, column = byte_position(raw, exc.start)
             raise RulesetSyntaxError.at(
-                name, f"the file is not UTF-8 text (bad byte at offset {exc.start})"
+                name,
+                f"the file is not UTF-8 text (bad byte at offset {exc.start})",
+                line=line,
+                column=column,
             ) from None
-    elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise RulesetSyntaxError.at(name, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+    elif max_bytes is not None and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise RulesetSyntaxError.at(name, f"the file is larger than {max_bytes:,} bytes")
     try:
         loader = _LOADERS[0](text)
         try:

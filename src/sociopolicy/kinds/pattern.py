@@ -12,15 +12,25 @@ from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSche
 
 from ..patterncache import pattern_groups
 from ..phrases import PhraseSet
+from ..redos import expanded_size
 from ..regexgate import gate_for
 from ..text import Spans, straighten
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
 
-__all__ = ["MATCH_TIMEOUT_SECONDS", "PatternRule"]
+__all__ = [
+    "MATCH_TIMEOUT_SECONDS",
+    "MAX_EXPANDED_SIZE",
+    "MAX_PATTERN_CHARS",
+    "PatternRule",
+]
 
 logger = logging.getLogger(__name__)
 
+#: The longest pattern a rule may have, and the most copies its counted
+#: repeats may make of one piece (see redos.expanded_size).
+MAX_PATTERN_CHARS = 20_000
+MAX_EXPANDED_SIZE = 100_000
 #: A pattern is stopped after this long on a text, plus MATCH_SECONDS_PER_MB per
 #: megabyte of text; the rule is then reported as not completed.
 MATCH_TIMEOUT_SECONDS = 0.25
@@ -94,10 +104,25 @@ class PatternRule(RuleBase):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
+        # Checked before compiling: a pattern from anyone's fork must not make
+        # loading slow or large.
+        if len(value) > MAX_PATTERN_CHARS:
+            raise ValueError(
+                f"the pattern is {len(value):,} characters long; the most is "
+                f"{MAX_PATTERN_CHARS:,} (split it into several rules)"
+            )
+        size = expanded_size(value)
+        if size > MAX_EXPANDED_SIZE:
+            raise ValueError(
+                f"the pattern's counted repeats make {size:,} copies of one piece (the most "
+                f"is {MAX_EXPANDED_SIZE:,}); use smaller counts, or + and * instead"
+            )
         try:
             pattern_groups(value, _flags(True))
         except regex.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
+        except (RecursionError, OverflowError, MemoryError):
+            raise ValueError("the pattern is nested too deeply or too large to compile") from None
         return value
 
     def matcher(self) -> _PatternMatcher:

@@ -1,0 +1,50 @@
+"""Resource limits, with safe defaults a user can raise.
+
+Rulesets and drafts may come from anyone, so sizes are bounded before any
+work starts: a file or text over a limit is a clear error, never a hang or a
+memory blow-up. Each limit is read from an environment variable when it is
+set (so it applies alike to the API, the command and CI), and the command's
+options override it for one run.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import UsageError
+
+__all__ = [
+    "DEFAULT_MAX_DRAFT_CHARS",
+    "DEFAULT_MAX_RULESET_BYTES",
+    "DRAFT_VARIABLE",
+    "RULESET_VARIABLE",
+    "max_draft_chars",
+    "max_ruleset_bytes",
+]
+
+#: The longest draft or comment checked (characters). The design promises any
+#: text up to 1 MB a report; this leaves ten times that.
+DEFAULT_MAX_DRAFT_CHARS = 10_000_000
+#: The largest ruleset file read (bytes); a bigger ruleset is split with ``extends``.
+DEFAULT_MAX_RULESET_BYTES = 1_000_000
+DRAFT_VARIABLE = "SOCIOPOLICY_MAX_DRAFT_CHARS"
+RULESET_VARIABLE = "SOCIOPOLICY_MAX_RULESET_BYTES"
+
+
+def _read(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip().replace("_", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{variable} must be a whole number above 0, not '{raw}'")
+    return int(raw)
+
+
+def max_draft_chars() -> int:
+    """The longest draft or comment to check (``SOCIOPOLICY_MAX_DRAFT_CHARS``)."""
+    return _read(DRAFT_VARIABLE, DEFAULT_MAX_DRAFT_CHARS)
+
+
+def max_ruleset_bytes() -> int:
+    """The largest ruleset file to read (``SOCIOPOLICY_MAX_RULESET_BYTES``)."""
+    return _read(RULESET_VARIABLE, DEFAULT_MAX_RULESET_BYTES)
