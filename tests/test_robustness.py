@@ -16,7 +16,7 @@ rules:
     category: tone
     kind: pattern
     severity: suggestion
-    pattern: '(a+)+$'
+    pattern: '(?:a|aa)+$'
     message: m
     source: https://example.org
     examples: {fail: ["[[aaa]]"], pass: ["b"]}
@@ -26,8 +26,9 @@ rules:
 def test_a_pattern_that_times_out_is_reported_not_dropped(
     write_ruleset: WriteRuleset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A time limit far shorter than scanning this text takes stands in for a
-    # pattern that backtracks without end.
+    # Overlapping alternatives get past the analysis at load (see redos.py); the
+    # time limit stops them. A limit far shorter than scanning this text takes
+    # stands in for a pattern that backtracks without end.
     monkeypatch.setattr(pattern, "MATCH_TIMEOUT_SECONDS", 1e-6)
     monkeypatch.setattr(pattern, "MATCH_SECONDS_PER_MB", 0.0)
     report = check_draft("a" * 200_000 + "b", ruleset=write_ruleset("slow.yaml", SLOW))

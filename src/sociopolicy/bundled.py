@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DEFAULT_RULESET", "bundled_dir", "bundled_rulesets"]
+__all__ = ["DEFAULT_RULESET", "bundled_dir", "bundled_rulesets", "is_bundled"]
 
 #: The ruleset used when none is named.
 DEFAULT_RULESET = "public-sector"
@@ -42,3 +43,13 @@ def _scan() -> tuple[tuple[str, Path], ...]:
 def bundled_rulesets() -> dict[str, Path]:
     """Bundled ruleset names and their files, sorted by name."""
     return dict(_scan())
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_files() -> frozenset[str]:
+    return frozenset(os.path.realpath(path) for _, path in _scan())
+
+
+def is_bundled(path: str | Path) -> bool:
+    """Whether ``path`` is one of the rulesets that ship with sociopolicy."""
+    return os.path.realpath(path) in _bundled_files()

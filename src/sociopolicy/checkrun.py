@@ -107,10 +107,11 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
     output_format = args.format or (project.format if project else None) or default_format
     fail_on = args.fail_on or (project.fail_on if project else None) or "error"
     rulesets: dict[str | None, Ruleset] = {}
+    confine = bool(args.confine_extends or (project and project.confine_extends))
 
     def ruleset_named(name: str | None) -> Ruleset:
         if name not in rulesets:
-            rulesets[name] = load_ruleset(name)
+            rulesets[name] = load_ruleset(name, confine=confine)
         return rulesets[name]
 
     comment = _read_comment(args.in_reply_to) if args.in_reply_to else None

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
@@ -102,11 +103,22 @@ def _content_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csv-link-column", metavar="NAME", help="the CSV column holding a link (default: found)"
     )
+    _confine_argument(parser)
     parser.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
         default=None,
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+
+
+def _confine_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--confine-extends",
+        action="store_true",
+        default=None,
+        help="refuse a ruleset whose 'extends' names a file outside its own folder "
+        "(bundled rulesets are always allowed)",
     )
 
 
@@ -189,14 +201,16 @@ def _parser() -> argparse.ArgumentParser:
         "(<ruleset>.tests.yaml beside it). With no RULESET, test every bundled ruleset.",
     )
     test.add_argument("rulesets", nargs="*", metavar="RULESET", help="bundled ruleset name or path")
+    _confine_argument(test)
     validate = commands.add_parser(
         "validate",
         help="check rulesets for mistakes, all at once",
         description="Report every error in each ruleset (file:line:column, rule, field), then "
-        "warnings: rules without examples or sources, slow patterns, unknown facts, unused vars.",
+        "warnings: unknown facts, unused vars.",
     )
     validate.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset name or path")
     validate.add_argument("--strict", action="store_true", help="warnings also make exit code 1")
+    _confine_argument(validate)
     explain = commands.add_parser(
         "explain",
         help="what a rule checks, why, its settings and examples",
@@ -260,9 +274,11 @@ def _run_command(args: argparse.Namespace) -> int:
     if args.command == "test":
         from .testrun import run_tests
 
-        return run_tests(args.rulesets, sys.stdout)
+        return run_tests(args.rulesets, sys.stdout, confine=_confine(args))
     if args.command == "validate":
-        return rulecommands.validate(args.rulesets, sys.stdout, strict=args.strict)
+        return rulecommands.validate(
+            args.rulesets, sys.stdout, strict=args.strict, confine=_confine(args)
+        )
     if args.command == "explain":
         return rulecommands.explain(args.rule_id, args.ruleset, sys.stdout)
     if args.command == "rules":
@@ -276,6 +292,16 @@ def _run_command(args: argparse.Namespace) -> int:
     return rulecommands.write_docs(
         args.ruleset, args.format, args.output, args.templates, sys.stdout
     )
+
+
+def _confine(args: argparse.Namespace) -> bool:
+    """--confine-extends, else the configuration's confine-extends."""
+    if args.confine_extends:
+        return True
+    from .config import config_for
+
+    found = config_for(Path.cwd())
+    return bool(found and found[0].confine_extends)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ ruleset, globs) are relative to that folder. Keys::
         disable: [readability.grade]
       - files: ["election/*"]
         ruleset: rules/caretaker-fork.yaml
+    confine-extends: true    # rulesets may extend only files in their own folder
 
 Globs are relative to the configuration's folder and work as in
 ``.gitignore`` (see :mod:`sociopolicy.globs`). ``include`` and ``exclude``
@@ -36,7 +37,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, StrictStr, ValidationError
+from pydantic import Field, StrictBool, StrictStr, ValidationError
 
 from ._common import StrictModel
 from .diagnostics import describe_error, field_path, prune_errors
@@ -94,6 +95,7 @@ class Config(StrictModel):
     exclude: tuple[StrictStr, ...] = ()
     csv: CsvConfig = CsvConfig()
     overrides: tuple[Override, ...] = ()
+    confine_extends: StrictBool = Field(default=False, alias="confine-extends")
 
 
 class FileSettings(StrictModel):

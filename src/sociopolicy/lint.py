@@ -1,10 +1,11 @@
 """Warnings about a ruleset that loads but is probably not what its author meant.
 
 :func:`lint` looks at a loaded ruleset for what ``sociopolicy validate``
-reports as warnings: a rule without examples or sources, a regular expression
-that can backtrack catastrophically, a ``when`` on a fact nothing provides, and
-a var that nothing uses. Only what the ruleset's own file defines is reported;
-what it inherits is its parent's business.
+reports as warnings: a rule without examples or sources, a ``when`` on a fact
+nothing provides, and a var that nothing uses. (A regular expression that can
+backtrack catastrophically is an error when the ruleset loads.) Only what
+the ruleset's own file defines is reported; what it inherits is its parent's
+business.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import re
 from typing import Any
 
 from .errors import Issue, SourceLocation
-from .kinds import PatternRule, RuleBase
+from .kinds import RuleBase
 from .loader import layer_of, locate_in
 from .merge import suggest
-from .redos import backtracking_risk
 from .ruleset import Ruleset
 from .yamlsource import load_yaml
 
@@ -58,10 +58,6 @@ def _rule_warnings(ruleset: Ruleset, rule: RuleBase) -> list[Issue]:
         )
     if not rule.source:
         warn("source", "the rule cites no source; name the policy it comes from")
-    if isinstance(rule, PatternRule):
-        risk = backtracking_risk(rule.pattern, rule.ignore_case)
-        if risk is not None:
-            warn("pattern", f"the pattern can take very long on some texts: {risk}")
     if rule.when is not None:
         for fact in sorted(rule.when.facts):
             if fact not in STANDARD_FACTS and fact not in ruleset.vars:

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ._common import is_duration
-from .bundled import DEFAULT_RULESET, bundled_rulesets
+from .bundled import DEFAULT_RULESET, bundled_rulesets, is_bundled
 from .diagnostics import describe_error, field_path, prune_errors
 from .engine import CompiledRule, CompiledRuleset
 from .errors import (
@@ -49,7 +49,9 @@ from .merge import (
     suggest,
     validation_issues,
 )
+from .patterncache import staged_entries
 from .planning import Planning
+from .redos import backtracking_risk
 from .ruleset import Ruleset, RulesetHeader, Source, cite
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
@@ -112,11 +114,13 @@ def resolve_reference(reference: str | PathLike[str], base: Path | None = None) 
 class _Resolver:
     """Resolves one ruleset file and its ``extends`` chain into a :class:`Layer`."""
 
-    def __init__(self) -> None:
+    def __init__(self, confine_to: Path | None = None) -> None:
         #: Each file read, with its modification time and size taken *before*
         #: reading, so an edit made while loading is noticed on the next use.
         self.stamps: list[Stamp] = []
         self.top: RulesetHeader | None = None
+        #: With a folder, every file ``extends`` names must be in it (or bundled).
+        self.confine_to = confine_to
 
     def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> Layer:
         stamp = _stamp_of(os.path.abspath(path))
@@ -131,6 +135,19 @@ class _Resolver:
             where = ("extends", number) if len(header.extends) > 1 or is_list(doc) else ("extends",)
             parent_path = self._parent_path(doc, where, reference, path)
             resolved = parent_path.resolve()
+            if self.confine_to is not None and not (
+                resolved.is_relative_to(self.confine_to) or is_bundled(resolved)
+            ):
+                raise RulesetResolutionError(
+                    issue(
+                        doc,
+                        where,
+                        f"'extends' names {reference}, which is outside the ruleset's folder "
+                        f"({self.confine_to}); this project allows only files in that folder "
+                        "and bundled rulesets (confine-extends)",
+                        field="extends",
+                    )
+                )
             if resolved in stack or resolved == path.resolve():
                 chain = " -> ".join(p.name for p in (*stack, path.resolve(), resolved))
                 raise RulesetResolutionError(
@@ -211,6 +228,8 @@ def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase 
                 )
             )
         return None
+    if isinstance(rule, PatternRule):
+        _check_backtracking(rule, raw, issues)
     for number, key in enumerate(rule.source):
         if key not in layer.sources and not key.startswith(("https://", "http://")):
             where: list[str | int] = (
@@ -229,6 +248,30 @@ def _validate_rule(raw: RawRule, layer: Layer, issues: list[Issue]) -> RuleBase 
                 )
             )
     return rule
+
+
+def _check_backtracking(rule: PatternRule, raw: RawRule, issues: list[Issue]) -> None:
+    """Refuse a pattern that can backtrack catastrophically (see redos.py).
+
+    Bundled patterns are checked by the test suite instead: reading a long
+    pattern to analyse it costs milliseconds, and every load would pay it.
+    """
+    where = raw.locate(["pattern"])
+    if is_bundled(where.path):
+        return
+    try:
+        risk = backtracking_risk(rule.pattern, rule.ignore_case)
+    except (RecursionError, OverflowError):  # pragma: no cover - refused when compiled
+        risk = "it is nested too deeply to analyse"
+    if risk is not None:
+        issues.append(
+            Issue(
+                where,
+                f"the pattern can take very long on some texts: {risk}",
+                rule_id=rule.id,
+                field="pattern",
+            )
+        )
 
 
 def _compile_rule(
@@ -384,8 +427,8 @@ def _check_comment_conditions(
             )
 
 
-def _build(path: Path) -> tuple[Ruleset, list[Stamp]]:
-    resolver = _Resolver()
+def _build(path: Path, confine: bool = False) -> tuple[Ruleset, list[Stamp]]:
+    resolver = _Resolver(path.resolve().parent if confine else None)
     layer = resolver.resolve(path)
     header = resolver.top
     assert header is not None
@@ -507,17 +550,18 @@ class _Cache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[str, tuple[tuple[Stamp, ...], Ruleset]] = {}
+        self._entries: dict[tuple[str, bool], tuple[tuple[Stamp, ...], Ruleset]] = {}
         #: Bundled rulesets by name: they ship with the package and do not change.
         self.bundled: dict[str, Ruleset] = {}
 
-    def get(self, path: Path) -> Ruleset:
-        key = os.path.abspath(path)
+    def get(self, path: Path, confine: bool = False) -> Ruleset:
+        key = (os.path.abspath(path), confine)
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and all(_stamp_of(s[0]) == s for s in entry[0]):
             return entry[1]
-        ruleset, stamps = _build(path)
+        with staged_entries():  # a refused ruleset leaves nothing in the pattern cache
+            ruleset, stamps = _build(path, confine)
         with self._lock:
             self._entries[key] = (tuple(stamps), ruleset)
         return ruleset
@@ -536,13 +580,18 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def load_ruleset(name_or_path: str | PathLike[str] | Ruleset | None = None) -> Ruleset:
+def load_ruleset(
+    name_or_path: str | PathLike[str] | Ruleset | None = None, *, confine: bool = False
+) -> Ruleset:
     """Load a ruleset by bundled name or path, validated, resolved and compiled.
 
     Results are cached: a file is reloaded when any file in its ``extends``
     chain changes; a bundled ruleset named by name is read once per process
     (:func:`clear_cache` forgets it). ``None`` loads the bundled default
-    (``public-sector``).
+    (``public-sector``). With ``confine``, every file its ``extends`` chain
+    names must be in the ruleset file's folder (after following links), or be
+    a bundled ruleset: a project that pulls rulesets from others can refuse
+    one that reaches elsewhere on the machine.
 
     Raises:
         RulesetError: the ruleset cannot be read, validated or resolved; the
@@ -560,7 +609,7 @@ def load_ruleset(name_or_path: str | PathLike[str] | Ruleset | None = None) -> R
         kind = "folder, not a ruleset file" if path.is_dir() else "file that does not exist"
         raise RulesetResolutionError.at(str(path), f"cannot load the ruleset: {path} is a {kind}")
     try:
-        ruleset = _CACHE.get(path)
+        ruleset = _CACHE.get(path, confine)
     except RecursionError:
         raise RulesetError.at(str(path), "the 'extends' chain is too deep") from None
     if isinstance(reference, str) and bundled_rulesets().get(reference) == path:

@@ -24,13 +24,15 @@ def _place(issue: Issue) -> tuple[str, int, int]:
     return (where.path, where.line or 0, where.column or 0)
 
 
-def validate(references: Sequence[str], out: TextIO, *, strict: bool = False) -> int:
+def validate(
+    references: Sequence[str], out: TextIO, *, strict: bool = False, confine: bool = False
+) -> int:
     """Check each ruleset; every problem at once, then warnings. Returns the exit code:
     0 valid, 1 when a ruleset has errors (or, with ``strict``, warnings)."""
     failed = False
     for reference in references:
         try:
-            ruleset = load_ruleset(reference)
+            ruleset = load_ruleset(reference, confine=confine)
         except RulesetError as exc:
             for issue in sorted(exc.issues, key=_place):
                 out.write(issue.line("error") + "\n")

@@ -16,7 +16,7 @@ from .testing import ExampleCase, example_cases, run_example
 __all__ = ["run_tests"]
 
 
-def run_tests(references: Sequence[str], out: TextIO) -> int:
+def run_tests(references: Sequence[str], out: TextIO, *, confine: bool = False) -> int:
     """Test each ruleset (every bundled one if none is named); returns the exit code.
 
     Prints one line per failure and known miss, then a summary per ruleset.
@@ -28,7 +28,7 @@ def run_tests(references: Sequence[str], out: TextIO) -> int:
     names = list(references) or list(bundled_rulesets())
     failed = 0
     for reference in names:
-        ruleset = load_ruleset(reference)
+        ruleset = load_ruleset(reference, confine=confine)
         failed += _test_one(ruleset, _path_of(reference), out)
     return 1 if failed else 0
 
