@@ -383,6 +383,17 @@ def _parsed(source: str) -> nodes.Template:
         raise TemplateProblem(
             f"the template {_REFUSED_NODES[type(node)]}, which templates cannot do"
         )
+    for node in tree.find_all((nodes.Mul, nodes.Mod)):
+        constants = [
+            side.value for side in (node.left, node.right) if isinstance(side, nodes.Const)
+        ]
+        if isinstance(node, nodes.Mul) and any(
+            isinstance(value, int) and value > MAX_RENDERED_CHARS for value in constants
+        ):
+            raise TemplateProblem("the template repeats something too many times")
+        left = node.left.value if isinstance(node.left, nodes.Const) else None
+        if isinstance(node, nodes.Mod) and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise TemplateProblem("the template's %-format asks for too wide a field")
     for loop in tree.find_all(nodes.For):
         if any(True for _ in loop.find_all(nodes.For)):
             raise TemplateProblem(

@@ -233,6 +233,11 @@ def _describe_scalar(node: ScalarNode) -> str:
 _UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def _shortened(value: str, most: int = 40) -> str:
+    """A value for a one-line message: long ones are cut, with an ellipsis."""
+    return value if len(value) <= most else value[: most - 1] + "\u2026"
+
+
 def _unsafe_message(char: str) -> str:
     name = unicodedata.name(char, "a control character")
     return (
@@ -291,14 +296,17 @@ class _Builder:
         try:
             value = self.constructor.construct_object(node)
         except (ConstructorError, ValueError, OverflowError) as exc:
-            return self.unreadable(node, where, f"cannot read the value '{node.value}': {exc}")
+            shown = _shortened(str(node.value))
+            reason = "the number is too long" if "integer string" in str(exc) else str(exc)
+            return self.unreadable(node, where, f"cannot read the value '{shown}': {reason}")
         if isinstance(value, str) and not self.lenient:
             unsafe = _UNSAFE_CHARACTER.search(value)
             if unsafe is not None:
                 raise self.fail(node, _unsafe_message(unsafe.group()))
         if isinstance(value, dt.datetime | dt.date | str | int | float | bool) or value is None:
             return value
-        raise self.fail(node, f"the value '{node.value}' is not plain data")  # pragma: no cover
+        shown = _shortened(str(node.value))
+        raise self.fail(node, f"the value '{shown}' is not plain data")  # pragma: no cover
 
     def unreadable(self, node: ScalarNode, where: YamlPath, message: str) -> str:
         """A value YAML reads ambiguously or not at all: an error, or (lenient) a
@@ -423,6 +431,8 @@ def load_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem == "but found another document":
+            problem = "the file holds a second document (after a '---' line); use one only"
         if mark is None:
             raise RulesetSyntaxError.at(name, f"invalid YAML: {problem}") from None
         raise RulesetSyntaxError.at(
