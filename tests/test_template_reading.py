@@ -1,13 +1,15 @@
-"""Simple templates are read without Jinja2's parser: the reading must agree with it."""
+"""Templates: simple ones read without Jinja2's parser (agreeing with it), and limits at render time."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.exceptions import SecurityError, UndefinedError
 
 from sociopolicy.templates import (
     _ENVIRONMENT,
+    TemplateLimit,
     TemplateProblem,
     _quick_parts,
     _simple_parts,
@@ -66,3 +68,24 @@ def test_templates_compile_when_first_rendered_by_jinja() -> None:
     template = compile_template("{{ items | join(', ') }}", allowed=frozenset({"items"}))
     assert template.render({"items": ["a", "b"]}) == "a, b"
     assert template.compiled() is template.compiled()
+
+
+@pytest.mark.parametrize(
+    ("source", "values"),
+    [
+        # Text that grows with the draft: stopped before it is made.
+        ("{{ match * 3 }}", {"match": "a" * 10_000}),
+        ("{{ match | replace('a', match) }}", {"match": "a" * 200}),
+        ("{{ match % 'x' }}", {"match": "%-5000s"}),
+        # A name put together at render time: the sandbox refuses it.
+        ("{{ match['_' ~ '_class_' ~ '_'] }}", {"match": "x"}),
+        ("{{ match[('_' * 2) ~ 'class' ~ ('_' * 2)] }}", {"match": "x"}),
+    ],
+)
+def test_what_gets_past_loading_is_stopped_when_rendering(
+    source: str, values: dict[str, object]
+) -> None:
+    template = compile_template(source, allowed=frozenset({"match"}))
+    # The engine turns these into "the message could not be shown" (see engine._render).
+    with pytest.raises((TemplateLimit, SecurityError, UndefinedError)):
+        template.render(values)
