@@ -23,10 +23,12 @@ Matching rules, documented for ruleset authors in ``docs/ruleset-format.md``:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .normalise import Normalised, cleaned, decoded
 from .text import APOSTROPHES, Form, inflections, straighten
 
 __all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
@@ -69,8 +71,9 @@ _LONGEST_CACHED_MATCH = 64
 
 
 def _spelling(text: str) -> str:
-    """Separators as one space, apostrophes straight; capitals kept."""
-    return straighten(_SPLIT.sub(" ", text.strip()))
+    """Separators as one space, apostrophes straight, Unicode NFKC form; capitals kept."""
+    spelled = straighten(_SPLIT.sub(" ", text.strip()))
+    return spelled if spelled.isascii() else unicodedata.normalize("NFKC", spelled)
 
 
 def phrase_key(text: str) -> str:
@@ -121,9 +124,16 @@ class PhraseSet:
     """A rule's list of literal phrases, compiled once."""
 
     def __init__(
-        self, phrases: Sequence[str], *, ignore_case: bool = True, inflect: bool = True
+        self,
+        phrases: Sequence[str],
+        *,
+        ignore_case: bool = True,
+        inflect: bool = True,
+        leetspeak: bool = False,
     ) -> None:
         self.phrases = tuple(phrases)
+        #: Also match words written in leetspeak ("sh1t"; see normalise.decoded).
+        self.leetspeak = leetspeak
         #: lookup key -> (entry, inflection form) for every accepted spelling
         self.keys: dict[str, list[tuple[PhraseEntry, Form]]] = {}
         for index, phrase in enumerate(self.phrases):
@@ -193,6 +203,7 @@ class PhraseIndex:
     def __init__(self, sets: Sequence[PhraseSet]) -> None:
         self.sets = tuple(sets)
         self._lookup: dict[str, list[tuple[int, PhraseEntry, Form]]] = {}
+        self._leet_sets = tuple(n for n, s in enumerate(self.sets) if s.leetspeak)
         for number, phrase_set in enumerate(self.sets):
             for key, entries in phrase_set.keys.items():
                 self._lookup.setdefault(key, []).extend((number, e, f) for e, f in entries)
@@ -233,7 +244,40 @@ class PhraseIndex:
             )
 
     def scan(self, text: str) -> list[list[Hit]]:
-        """Hits for each set, in the order the sets were given."""
+        """Hits for each set, in the order the sets were given.
+
+        Disguised words are found too (see :mod:`sociopolicy.normalise`): the
+        text is also scanned with invisible characters dropped, look-alike
+        letters read as Latin ones and, for sets that ask for it, leetspeak
+        read as letters; those hits point into ``text`` as written.
+        """
+        found = self._scan_as_written(text)
+        normal = cleaned(text)
+        if normal is not None:
+            self._add_disguised(found, normal, range(len(self.sets)))
+        if self._leet_sets:
+            leet = decoded(normal, text)
+            if leet is not None:
+                self._add_disguised(found, leet, self._leet_sets)
+        return found
+
+    def _add_disguised(
+        self, found: list[list[Hit]], normal: Normalised, numbers: Iterable[int]
+    ) -> None:
+        """Add the hits in a normalised copy of the text that the text itself did not give."""
+        more = self._scan_as_written(normal.text)
+        for number in numbers:
+            if not more[number]:
+                continue
+            hits = found[number]
+            seen = {(h.start, h.end, h.entry.index, h.form) for h in hits}
+            for hit in more[number]:
+                start, end = normal.span(hit.start, hit.end)
+                if (start, end, hit.entry.index, hit.form) not in seen:
+                    hits.append(Hit(start, end, hit.entry, hit.form))
+            hits.sort(key=lambda h: h.start)
+
+    def _scan_as_written(self, text: str) -> list[list[Hit]]:
         found: list[list[Hit]] = [[] for _ in self.sets]
         folded = fold(text)
         if self._starts is not None:

@@ -28,13 +28,20 @@ class PhraseRuleBase(RuleBase):
     exceptions: tuple[StrictStr, ...] = Field(
         default=(), description="Longer phrases inside which a term is not reported."
     )
+    leetspeak: StrictBool = Field(
+        default=False,
+        description="Also match words written with digits or symbols for letters "
+        "('sh1t', 'b!tch'): for abuse and profanity lists.",
+    )
 
 
 def compile_phrases(
-    phrases: Sequence[str], *, ignore_case: bool, inflect: bool
+    phrases: Sequence[str], *, ignore_case: bool, inflect: bool, leetspeak: bool = False
 ) -> PhraseSet | None:
     """Compile a list of phrases, or return None for an empty list."""
-    return PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect) if phrases else None
+    if not phrases:
+        return None
+    return PhraseSet(phrases, ignore_case=ignore_case, inflect=inflect, leetspeak=leetspeak)
 
 
 class PhraseMatcher:
@@ -44,7 +51,11 @@ class PhraseMatcher:
 
     def __init__(self, rule: PhraseRuleBase, phrases: Sequence[str]) -> None:
         self.skip_names = rule.skip_proper_names
-        options = {"ignore_case": rule.ignore_case, "inflect": rule.inflect}
+        options = {
+            "ignore_case": rule.ignore_case,
+            "inflect": rule.inflect,
+            "leetspeak": rule.leetspeak,
+        }
         self.phrases = PhraseSet(phrases, **options)
         self.required: PhraseSet | None = self.phrases
         self.exceptions = compile_phrases(rule.exceptions, **options)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
+from ..normalise import Normalised, cleaned
 from ..patterncache import pattern_groups
 from ..phrases import PhraseSet
 from ..redos import expanded_size
@@ -176,15 +177,22 @@ class _PatternMatcher:
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         if not all(text.hits(group) for group in self.prefilter):
             return
+        # Disguised text ("f\u200buck", look-alike letters) is matched as what it
+        # spells, and what is found is mapped back to the text as written.
+        normal: Normalised | None = text.memo("cleaned", cleaned)
+        source = text.text if normal is None else normal.text
         gate = self._gate
         if gate is False:
             gate = self._gate = _compiled_gate(self.pattern, self.flags)
-        if gate is not None and gate.search(text.text) is None:  # type: ignore[union-attr]
+        if gate is not None and gate.search(source) is None:  # type: ignore[union-attr]
             return  # lacks what every match needs
-        limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(text.text) / 1_000_000
+        limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(source) / 1_000_000
         # Curly apostrophes are matched as straight ones (phones type a curly one in "I\u2019m");
         # the straightened text has the same length, so spans are unchanged.
-        subject = text.memo("straight", straighten)
+        if normal is None:
+            subject = text.memo("straight", straighten)
+        else:
+            subject = text.memo("straight cleaned", lambda _: straighten(source))
         if self._regex is None:
             try:
                 self._regex = regex.compile(self.pattern, self.flags)
@@ -210,12 +218,17 @@ class _PatternMatcher:
             start, end = match.span()
             if start == end:
                 continue
+            if normal is not None:
+                start, end = normal.span(start, end)
             if covered and covered.contain(start, end):
                 continue
-            groups = {
-                name: text.text[match.start(name) : match.end(name)]
-                if match.start(name) >= 0
-                else None
-                for name in match.groupdict()
-            }  # from the text as written, curly apostrophes and all
+            groups: dict[str, str | None] = {}  # from the text as written
+            for name in match.groupdict():
+                group_start, group_end = match.span(name)
+                if group_start < 0:
+                    groups[name] = None
+                    continue
+                if normal is not None:
+                    group_start, group_end = normal.span(group_start, group_end)
+                groups[name] = text.text[group_start:group_end]
             yield Finding(start, end, values={"groups": groups})

@@ -1,0 +1,198 @@
+"""See through disguised words, with every position kept in the original text.
+
+People dodge word lists: "f\u200buck" (a zero-width space), "\uff46\uff55\uff43\uff4b" (full-width
+letters), "\u0455hit" (a Cyrillic letter in a Latin word), "sh1t" (a digit for a
+letter). Matching runs on a normalised copy of the text as well as on the
+text itself, and what it finds is mapped back, so a violation's ``start`` and
+``end`` still point into the text as written (the excerpt shows the disguise).
+
+:func:`cleaned` gives the copy for every phrase list and pattern:
+
+* invisible characters are dropped: zero-width spaces and joiners, the word
+  joiner, soft hyphens, byte-order marks and bidirectional controls;
+* each character, with the combining marks after it, is put in Unicode NFKC
+  form (full-width and mathematical letters, ligatures and circled letters
+  become plain ones), and letters whose case folding differs from their lower
+  case are folded (``ß`` to ``ss``);
+* in a word that also has ASCII letters, letters of other scripts that look
+  like Latin ones are read as those (Cyrillic ``\u0430``, Greek ``\u03bf``...). Words
+  wholly in another script are left alone, so Russian text stays Russian.
+
+:func:`decoded` then reads common leetspeak (``4`` a, ``3`` e, ``1``/``!``
+i, ``0`` o, ``5``/``$`` s, ``7`` t) in words with at least three letters in
+which such a character comes before a letter: "sh1t" and "b!tch", but not
+"10am", "3pm" or "Covid19". Only lists that ask for it (abuse and profanity
+lists, with ``leetspeak: true``) are matched against it.
+
+Both return None when they would change nothing, which is cheap to tell for
+the usual text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
+
+__all__ = ["Normalised", "cleaned", "decoded"]
+
+#: Characters that show nothing, dropped before matching.
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066"
+    "\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03"
+    "\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
+)
+#: Letters of other scripts that look like Latin letters, and the letter each is
+#: read as (in words that also have ASCII letters). Source: the Unicode
+#: confusables data (https://www.unicode.org/Public/security/latest/confusables.txt),
+#: the common Cyrillic and Greek ones.
+LOOK_ALIKES = dict(
+    zip(
+        # Cyrillic, then Greek
+        "\u0430\u0432\u0435\u0451\u0456\u0457\u0458\u043a\u043c\u043d\u043e\u0440"
+        "\u0441\u0442\u0443\u0445\u0455\u0501\u051b\u051d\u0261\u04bb\u04cf\u0410"
+        "\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405"
+        "\u0406\u0408\u051a\u051c\u03b1\u03bf\u03c1\u03bd\u03c4\u03b9\u03ba\u03c5"
+        "\u03c7\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1"
+        "\u03a4\u03a5\u03a7",
+        "abeeiijkmhopctyxsdqwghlABEKMHOPCTYXSIJQWaopvtikuxABEZHIKMNOPTYX",
+        strict=True,
+    )
+)
+#: Leetspeak: digits and symbols written for letters.
+#: ("@" is not among them: it starts handles and sits in email addresses.)
+LEET = {"4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+
+_INVISIBLE = re.compile("[" + INVISIBLE + "]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_TO_LATIN = str.maketrans(LOOK_ALIKES)
+_LOOK_ALIKE = re.compile("[" + "".join(LOOK_ALIKES) + "]")
+_WORD_WITH_LOOK_ALIKE = re.compile(r"\w*[" + "".join(LOOK_ALIKES) + r"]\w*")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_FROM_LEET = str.maketrans(LEET)
+_LEET_CLASS = re.escape("".join(LEET))
+# A leet character just before a letter: the only texts worth decoding.
+_LEET_BEFORE_LETTER = re.compile(f"[{_LEET_CLASS}][A-Za-z]")
+_LEET_WORD = re.compile(f"[A-Za-z{_LEET_CLASS}]+")
+_FEWEST_LETTERS = 3
+
+
+class _Piece(NamedTuple):
+    """A run of the copy and where it came from in the original."""
+
+    at: int  # start in the copy
+    source: int  # start in the original
+    length: int  # characters in the copy
+    source_length: int  # characters in the original
+    same: bool  # character for character (else every character maps to the whole source)
+
+
+class Normalised:
+    """A copy of a text made for matching, and the way back to the original."""
+
+    __slots__ = ("_pieces", "_starts", "text")
+
+    def __init__(self, text: str, pieces: Sequence[_Piece]) -> None:
+        self.text = text
+        self._pieces = [piece for piece in pieces if piece.length]
+        self._starts = [piece.at for piece in self._pieces]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` came from."""
+        first = self._pieces[bisect.bisect_right(self._starts, start) - 1]
+        begin = first.source + (start - first.at) if first.same else first.source
+        if end <= start:
+            return begin, begin
+        last_char = end - 1
+        last = self._pieces[bisect.bisect_right(self._starts, last_char) - 1]
+        if last.same:
+            return begin, last.source + (last_char - last.at) + 1
+        return begin, last.source + last.source_length
+
+
+def _fold(cluster: str) -> str:
+    normal = unicodedata.normalize("NFKC", cluster)
+    folded = normal.casefold()
+    return folded if folded != normal.lower() else normal
+
+
+def cleaned(text: str) -> Normalised | None:
+    """The text with invisible characters dropped, NFKC forms and look-alike
+    letters read as Latin ones (see the module); None if that changes nothing."""
+    if text.isascii():
+        return None
+    invisible = _INVISIBLE.search(text) is not None
+    if (
+        not invisible
+        and unicodedata.is_normalized("NFKC", text)
+        and _LOOK_ALIKE.search(text) is None
+        and text.casefold() == text.lower()
+    ):
+        return None
+    pieces: list[_Piece] = []
+    out: list[str] = []
+    at = 0  # position in the copy
+    done = 0  # characters of the original copied so far
+    for run in _NOT_ASCII.finditer(text):
+        start, end = run.span()
+        if unicodedata.combining(text[start]) and start > done:
+            start -= 1  # the letter its marks belong to ("e" of "e\u0301") joins them
+        if start > done:
+            out.append(text[done:start])
+            pieces.append(_Piece(at, done, start - done, start - done, True))
+            at += start - done
+        position = start
+        while position < end:
+            # A character with the combining marks after it is one cluster.
+            finish = position + 1
+            while finish < end and unicodedata.combining(text[finish]):
+                finish += 1
+            cluster = text[position:finish]
+            if _INVISIBLE.fullmatch(cluster[0]):
+                replacement = _INVISIBLE.sub("", cluster)
+            else:
+                replacement = _fold(cluster)
+            same = replacement == cluster
+            out.append(replacement)
+            pieces.append(_Piece(at, position, len(replacement), finish - position, same))
+            at += len(replacement)
+            position = finish
+        done = end
+    if done < len(text):
+        out.append(text[done:])
+        pieces.append(_Piece(at, done, len(text) - done, len(text) - done, True))
+    copy = "".join(out)
+    if _LOOK_ALIKE.search(copy):  # same length: the pieces still hold
+        copy = _WORD_WITH_LOOK_ALIKE.sub(_latin_if_mixed, copy)
+    if copy == text:
+        return None
+    return Normalised(copy, pieces)
+
+
+def _latin_if_mixed(word: re.Match[str]) -> str:
+    text = word.group()
+    return text.translate(_TO_LATIN) if _ASCII_LETTER.search(text) else text
+
+
+def decoded(normal: Normalised | None, text: str) -> Normalised | None:
+    """Leetspeak read as letters in ``normal`` (or ``text`` when it is None);
+    None if no word is written so (see the module)."""
+    base = normal.text if normal is not None else text
+    if _LEET_BEFORE_LETTER.search(base) is None:
+        return None
+    copy = _LEET_WORD.sub(_letters_if_leet, base)
+    if copy == base:
+        return None
+    pieces = normal._pieces if normal is not None else [_Piece(0, 0, len(text), len(text), True)]
+    return Normalised(copy, pieces)  # same length as its base: the same way back
+
+
+def _letters_if_leet(word: re.Match[str]) -> str:
+    text = word.group()
+    letters = sum(1 for char in text if char.isalpha())
+    if letters < _FEWEST_LETTERS or _LEET_BEFORE_LETTER.search(text) is None:
+        return text
+    return text.translate(_FROM_LEET)
