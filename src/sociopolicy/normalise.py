@@ -67,6 +67,8 @@ LOOK_ALIKES = dict(
 LEET = {"4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
 
 _INVISIBLE = re.compile("[" + INVISIBLE + "]")
+_INVISIBLE_RUN = re.compile("[" + INVISIBLE + "]+")
+_VISIBLE_RUN = re.compile("[^" + INVISIBLE + "]+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TO_LATIN = str.maketrans(LOOK_ALIKES)
 _LOOK_ALIKE = re.compile("[" + "".join(LOOK_ALIKES) + "]")
@@ -93,15 +95,18 @@ class _Piece(NamedTuple):
 class Normalised:
     """A copy of a text made for matching, and the way back to the original."""
 
-    __slots__ = ("_pieces", "_starts", "text")
+    __slots__ = ("_length", "_pieces", "_starts", "text")
 
-    def __init__(self, text: str, pieces: Sequence[_Piece]) -> None:
+    def __init__(self, text: str, pieces: Sequence[_Piece], length: int) -> None:
         self.text = text
         self._pieces = [piece for piece in pieces if piece.length]
         self._starts = [piece.at for piece in self._pieces]
+        self._length = length  # of the original
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that ``text[start:end]`` came from."""
+        if start >= len(self.text):
+            return self._length, self._length
         first = self._pieces[bisect.bisect_right(self._starts, start) - 1]
         begin = first.source + (start - first.at) if first.same else first.source
         if end <= start:
@@ -144,22 +149,7 @@ def cleaned(text: str) -> Normalised | None:
             out.append(text[done:start])
             pieces.append(_Piece(at, done, start - done, start - done, True))
             at += start - done
-        position = start
-        while position < end:
-            # A character with the combining marks after it is one cluster.
-            finish = position + 1
-            while finish < end and unicodedata.combining(text[finish]):
-                finish += 1
-            cluster = text[position:finish]
-            if _INVISIBLE.fullmatch(cluster[0]):
-                replacement = _INVISIBLE.sub("", cluster)
-            else:
-                replacement = _fold(cluster)
-            same = replacement == cluster
-            out.append(replacement)
-            pieces.append(_Piece(at, position, len(replacement), finish - position, same))
-            at += len(replacement)
-            position = finish
+        at = _fold_run(text, start, end, at, out, pieces)
         done = end
     if done < len(text):
         out.append(text[done:])
@@ -169,7 +159,56 @@ def cleaned(text: str) -> Normalised | None:
         copy = _WORD_WITH_LOOK_ALIKE.sub(_latin_if_mixed, copy)
     if copy == text:
         return None
-    return Normalised(copy, pieces)
+    return Normalised(copy, pieces, len(text))
+
+
+def _fold_run(
+    text: str, start: int, end: int, at: int, out: list[str], pieces: list[_Piece]
+) -> int:
+    """Fold ``text[start:end]`` into ``out`` and ``pieces``; returns the new copy length.
+
+    Stretches that folding leaves as they are (most emoji and other scripts),
+    and runs of invisible characters, are handled whole, so a megabyte of
+    either costs little; the rest goes a character (with its marks) at a time.
+    """
+    position = start
+    while position < end:
+        hidden = _INVISIBLE_RUN.match(text, position, end)
+        if hidden is not None:
+            pieces.append(_Piece(at, position, 0, hidden.end() - position, False))
+            position = hidden.end()
+            continue
+        plain = _VISIBLE_RUN.match(text, position, end)
+        stretch = plain.group() if plain is not None else ""
+        after = position + len(stretch)
+        if stretch and _unchanged(stretch) and not _starts_marks(text, after, end):
+            out.append(stretch)
+            pieces.append(_Piece(at, position, len(stretch), len(stretch), True))
+            at += len(stretch)
+            position += len(stretch)
+            continue
+        # A character with the combining marks after it is one cluster.
+        finish = position + 1
+        while finish < end and unicodedata.combining(text[finish]):
+            finish += 1
+        cluster = text[position:finish]
+        replacement = _fold(cluster)
+        out.append(replacement)
+        pieces.append(
+            _Piece(at, position, len(replacement), finish - position, replacement == cluster)
+        )
+        at += len(replacement)
+        position = finish
+    return at
+
+
+def _unchanged(stretch: str) -> bool:
+    return unicodedata.is_normalized("NFKC", stretch) and stretch.casefold() == stretch.lower()
+
+
+def _starts_marks(text: str, at: int, end: int) -> bool:
+    """Whether combining marks follow at ``at`` (they belong to the stretch's last letter)."""
+    return at < end and unicodedata.combining(text[at]) != 0
 
 
 def _latin_if_mixed(word: re.Match[str]) -> str:
@@ -187,7 +226,7 @@ def decoded(normal: Normalised | None, text: str) -> Normalised | None:
     if copy == base:
         return None
     pieces = normal._pieces if normal is not None else [_Piece(0, 0, len(text), len(text), True)]
-    return Normalised(copy, pieces)  # same length as its base: the same way back
+    return Normalised(copy, pieces, len(text))  # same length as its base: the same way back
 
 
 def _letters_if_leet(word: re.Match[str]) -> str:
