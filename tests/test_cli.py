@@ -116,8 +116,55 @@ def test_undecodable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     # Reported with its place, and the other files are still checked.
     assert main(["check", str(draft), str(good)]) == 2
     out = capsys.readouterr().out
-    assert f"{draft}:1:1: error input-error not UTF-8 text (bad byte at offset 3)" in out
+    assert f"{draft}:1:4: error input-error not UTF-8 text (bad byte at offset 3); give" in out
     assert f"{good}:1:11: error tone.insult" in out
+    # With its encoding named, the file is read.
+    assert main(["check", "--encoding", "latin-1", str(draft), str(good)]) == 1
+    assert f"{draft}:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")],
+)
+def test_files_with_a_byte_order_mark_are_read_in_their_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str, mark: bytes
+) -> None:
+    draft = tmp_path / "notepad.txt"
+    draft.write_bytes(mark + "Line one.\nThat is a stupid idea.".encode(encoding))
+    assert main(["check", str(draft)]) == 1
+    assert f"{draft}:2:11: error tone.insult" in capsys.readouterr().out
+
+
+def test_a_nul_byte_is_reported_with_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "binary.txt"
+    draft.write_bytes(b"hello\nwor\x00ld")
+    assert main(["check", str(draft)]) == 2
+    out = capsys.readouterr().out
+    assert f"{draft}:2:4: error input-error a NUL byte at offset 9:" in out
+
+
+def test_a_file_over_the_size_limit_is_reported_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOCIOPOLICY_MAX_DRAFT_CHARS", raising=False)
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 100, encoding="utf-8")
+    small = tmp_path / "small.txt"
+    small.write_text("That is a stupid idea.", encoding="utf-8")
+    assert main(["check", "--max-draft-chars", "100", str(big), str(small)]) == 2
+    out = capsys.readouterr().out
+    assert f"{big}:1:1: error input-error the file is larger than 100 bytes" in out
+    assert f"{small}:1:11: error tone.insult" in out
+
+
+def test_unknown_encoding_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--encoding", "klingon", "x.txt"])
+    assert exit_.value.code == 2
+    assert "'klingon' is not a text encoding" in capsys.readouterr().err
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,9 +181,9 @@ def test_stdin_is_read_as_utf8_whatever_the_locale() -> None:
         env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "PATH": ""},
     )
     assert result.returncode == 2
-    assert result.returncode == 2
     assert result.stdout.startswith(
-        b"<stdin>:1:1: error input-error not UTF-8 text (bad byte at offset 3)\n"
+        b"<stdin>:1:4: error input-error not UTF-8 text (bad byte at offset 3); give the "
+        b"file's encoding with --encoding\n"
     )
     ok = subprocess.run(
         [sys.executable, "-m", "sociopolicy.cli", "check", "-"],

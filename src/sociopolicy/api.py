@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from .diagnostics import describe_error, field_path, prune_errors
 from .engine import CompiledRuleset
 from .errors import UsageError
+from .limits import DRAFT_VARIABLE, max_draft_chars
 from .loader import load_ruleset
 from .models import PLATFORMS, ContextValue, Draft, Media, Report
 from .ruleset import Ruleset
@@ -106,6 +107,16 @@ def _as_draft(draft: str | Draft, fields: Mapping[str, Any]) -> Draft:
         raise _usage_error(exc) from None
 
 
+def _within_limit(text: str, what: str) -> None:
+    """Refuse a text longer than the draft size limit (see sociopolicy.limits)."""
+    limit = max_draft_chars()
+    if len(text) > limit:
+        raise UsageError(
+            f"the {what} is {len(text):,} characters long; the most checked is {limit:,} "
+            f"(set {DRAFT_VARIABLE} to change it)"
+        )
+
+
 def _evaluate(
     compiled: CompiledRuleset,
     text: str,
@@ -116,11 +127,13 @@ def _evaluate(
     context: Mapping[str, ContextValue],
     media: tuple[Media, ...] = (),
 ) -> Report:
+    _within_limit(text, "draft")
     if in_reply_to is None:
         fired = compiled.run(
             text, target_kind=kind, target="draft", platform=platform, context=context, media=media
         )
         return compiled.report(fired, comment=None)
+    _within_limit(in_reply_to, "comment it replies to")
     # The comment first: rules for replies may depend on what it was flagged for.
     on_comment = compiled.run(
         in_reply_to, target_kind="comment", target="comment", platform=platform, context=context
@@ -268,6 +281,7 @@ def triage(
     if not isinstance(comment, str):
         raise UsageError(f"the comment must be a str, not {type(comment).__name__}")
     draft = _as_draft("", {**_KEYWORD_DEFAULTS, "platform": platform, "context": context})
+    _within_limit(comment, "comment")
     fired = compiled.run(
         comment,
         target_kind="comment",

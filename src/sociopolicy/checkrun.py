@@ -17,9 +17,17 @@ from typing import TextIO
 
 from .api import check_draft, check_many
 from .config import FileSettings, config_for, default_ruleset, settings_for
-from .contentfiles import ContentItem, CsvColumns, FileProblem, read_content
+from .contentfiles import (
+    ContentDecodeError,
+    ContentItem,
+    CsvColumns,
+    FileProblem,
+    decode_content,
+    read_content,
+)
 from .discovery import content_files
 from .errors import UsageError
+from .limits import max_draft_chars
 from .loader import load_ruleset
 from .models import ContextValue, Draft, Report, Violation
 from .outputs import Finding, Result
@@ -56,16 +64,20 @@ def _csv_columns(args: argparse.Namespace, settings: FileSettings) -> CsvColumns
     )
 
 
-def _read_comment(path: str) -> str:
+def _read_comment(path: str, encoding: str | None) -> str:
     """The comment a reply answers, from ``--in-reply-to FILE``."""
+    limit = max_draft_chars()
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the file: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise UsageError(f"{path}: the file is larger than {limit:,} bytes, the most read")
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        return decode_content(raw, encoding)
+    except ContentDecodeError as exc:
+        raise UsageError(f"{path}:{exc.line}:{exc.column}: {exc}") from None
 
 
 def context_of(pairs: Sequence[str], date: str | None) -> dict[str, ContextValue]:
@@ -108,13 +120,14 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
     fail_on = args.fail_on or (project.fail_on if project else None) or "error"
     rulesets: dict[str | None, Ruleset] = {}
     confine = bool(args.confine_extends or (project and project.confine_extends))
+    encoding = args.encoding or (project.encoding if project else None)
 
     def ruleset_named(name: str | None) -> Ruleset:
         if name not in rulesets:
             rulesets[name] = load_ruleset(name, confine=confine)
         return rulesets[name]
 
-    comment = _read_comment(args.in_reply_to) if args.in_reply_to else None
+    comment = _read_comment(args.in_reply_to, encoding) if args.in_reply_to else None
     context = context_of(args.context, args.date)
     results = []
     pending: list[tuple[ContentItem, Draft, Ruleset, FileSettings]] = []
@@ -137,12 +150,15 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
                 Path(args.stdin_filename or "stdin.txt"),
                 name,
                 csv=_csv_columns(args, settings),
-                data=sys.stdin.buffer.read(),
+                data=sys.stdin.buffer.read(max_draft_chars() + 1),
+                encoding=encoding,
             )
             found, trouble = read.items, read.problems
         else:
             named = os.path.abspath(path) in explicit
-            read = read_content(path, shown, csv=_csv_columns(args, settings), found=not named)
+            read = read_content(
+                path, shown, csv=_csv_columns(args, settings), found=not named, encoding=encoding
+            )
             found, trouble = read.items, read.problems
             if read.skipped:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import RulesetError, SociopolicyError, UsageError, one_line
+from .limits import (
+    DEFAULT_MAX_DRAFT_CHARS,
+    DEFAULT_MAX_RULESET_BYTES,
+    DRAFT_VARIABLE,
+    RULESET_VARIABLE,
+)
 from .vocabulary import FORMATS, PLATFORMS, SEVERITIES
 
 if TYPE_CHECKING:
@@ -43,6 +49,24 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"a number of processes, 1 or more, not '{text}'")
     return value
+
+
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number above 0, not '{text}'")
+    return value
+
+
+def _encoding(text: str) -> str:
+    import codecs
+
+    try:
+        if codecs.lookup(text)._is_text_encoding:
+            return text
+    except LookupError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a text encoding Python knows")
 
 
 def _content_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +127,20 @@ def _content_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csv-link-column", metavar="NAME", help="the CSV column holding a link (default: found)"
     )
-    _confine_argument(parser)
+    _ruleset_file_arguments(parser)
+    parser.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="encoding of files without a byte-order mark (default: UTF-8; e.g. cp1252)",
+    )
+    parser.add_argument(
+        "--max-draft-chars",
+        type=_positive,
+        metavar="N",
+        help=f"longest draft or content file to check (default {DEFAULT_MAX_DRAFT_CHARS:,}; "
+        f"also {DRAFT_VARIABLE})",
+    )
     parser.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
@@ -112,7 +149,15 @@ def _content_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _confine_argument(parser: argparse.ArgumentParser) -> None:
+def _ruleset_file_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that loads rulesets from files."""
+    parser.add_argument(
+        "--max-ruleset-bytes",
+        type=_positive,
+        metavar="N",
+        help=f"largest ruleset file to read (default {DEFAULT_MAX_RULESET_BYTES:,}; "
+        f"also {RULESET_VARIABLE})",
+    )
     parser.add_argument(
         "--confine-extends",
         action="store_true",
@@ -201,7 +246,7 @@ def _parser() -> argparse.ArgumentParser:
         "(<ruleset>.tests.yaml beside it). With no RULESET, test every bundled ruleset.",
     )
     test.add_argument("rulesets", nargs="*", metavar="RULESET", help="bundled ruleset name or path")
-    _confine_argument(test)
+    _ruleset_file_arguments(test)
     validate = commands.add_parser(
         "validate",
         help="check rulesets for mistakes, all at once",
@@ -210,7 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset name or path")
     validate.add_argument("--strict", action="store_true", help="warnings also make exit code 1")
-    _confine_argument(validate)
+    _ruleset_file_arguments(validate)
     explain = commands.add_parser(
         "explain",
         help="what a rule checks, why, its settings and examples",
@@ -411,6 +456,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    # The limits reach every check through the environment, worker processes
+    # included, for this run only.
+    limits = {
+        variable: str(getattr(args, option))
+        for option, variable in (
+            ("max_draft_chars", DRAFT_VARIABLE),
+            ("max_ruleset_bytes", RULESET_VARIABLE),
+        )
+        if getattr(args, option, None) is not None
+    }
+    before = {variable: os.environ.get(variable) for variable in limits}
+    os.environ.update(limits)
+    try:
+        return _run(args)
+    finally:
+        for variable, value in before.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command the arguments name; errors become one line and exit code 2."""
     try:
         if args.command == "check":
             return _check(args)

@@ -17,6 +17,7 @@ ruleset, globs) are relative to that folder. Keys::
       - files: ["election/*"]
         ruleset: rules/caretaker-fork.yaml
     confine-extends: true    # rulesets may extend only files in their own folder
+    encoding: cp1252         # content files without a byte-order mark (default UTF-8)
 
 Globs are relative to the configuration's folder and work as in
 ``.gitignore`` (see :mod:`sociopolicy.globs`). ``include`` and ``exclude``
@@ -30,6 +31,7 @@ one in a subfolder does not inherit its parent's keys.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 import re
@@ -37,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr, ValidationError
+from pydantic import Field, StrictBool, StrictStr, ValidationError, field_validator
 
 from ._common import StrictModel
 from .diagnostics import describe_error, field_path, prune_errors
@@ -83,6 +85,17 @@ class CsvConfig(StrictModel):
     link: StrictStr | None = Field(default=None, description="A link published with it.")
 
 
+def known_encoding(name: str) -> str:
+    """``name`` if Python knows the text encoding, else a ValueError saying so."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"'{name}' is not a text encoding Python knows") from None
+    if not info._is_text_encoding:
+        raise ValueError(f"'{name}' is not a text encoding")
+    return name
+
+
 class Config(StrictModel):
     """The ``sociopolicy`` configuration of one folder."""
 
@@ -96,6 +109,16 @@ class Config(StrictModel):
     csv: CsvConfig = CsvConfig()
     overrides: tuple[Override, ...] = ()
     confine_extends: StrictBool = Field(default=False, alias="confine-extends")
+    encoding: StrictStr | None = Field(
+        default=None, description="Encoding of content files without a byte-order mark."
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is not None:
+            known_encoding(value)
+        return value
 
 
 class FileSettings(StrictModel):

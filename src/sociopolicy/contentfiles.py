@@ -35,6 +35,7 @@ from pydantic import BeforeValidator, StrictBool, StrictStr, ValidationError
 from ._common import StrictModel, one_or_many
 from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
+from .limits import DRAFT_VARIABLE, max_draft_chars
 from .markdown import prose
 from .models import Draft
 from .periods import context_day
@@ -45,7 +46,16 @@ from .yamlsource import ScalarSpan, YamlDocument, load_yaml
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SUFFIXES", "ContentItem", "ContentRead", "CsvColumns", "FileProblem", "read_content"]
+__all__ = [
+    "SUFFIXES",
+    "ContentDecodeError",
+    "ContentItem",
+    "ContentRead",
+    "CsvColumns",
+    "FileProblem",
+    "decode_content",
+    "read_content",
+]
 
 #: File types ``check`` reads, by suffix.
 SUFFIXES = (".txt", ".md", ".markdown", ".yaml", ".yml", ".json", ".csv")
@@ -119,6 +129,83 @@ class ContentRead:
     skipped: str | None = None
 
 
+class ContentDecodeError(ValueError):
+    """Bytes that are not text in the file's encoding, with where the first bad one is."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+#: Byte-order marks and the encodings they announce (UTF-32 before UTF-16,
+#: whose mark begins UTF-32's little-endian one).
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_content(raw: bytes, encoding: str | None = None) -> str:
+    """The text of a content file: UTF-8 unless a byte-order mark or ``encoding``
+    says otherwise (a mark wins, as editors write one only when they mean it).
+
+    Raises:
+        ContentDecodeError: a byte that is not text in that encoding, or a NUL
+            character (a binary file, or UTF-16 without a mark); the message
+            gives the byte offset, and the error the line and column.
+    """
+    codec = encoding or "utf-8"
+    start = 0
+    for mark, marked in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            codec, start = marked, len(mark)
+            break
+    try:
+        text = raw[start:].decode(codec)
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        line, column = _position(raw[start:offset], codec)
+        raise ContentDecodeError(
+            f"not {_codec_name(codec)} text (bad byte at offset {offset}); "
+            "give the file's encoding with --encoding",
+            line,
+            column,
+        ) from None
+    nul = text.find("\x00")
+    if nul != -1:
+        before = text[:nul]
+        line = before.count("\n") + 1
+        column = nul - (before.rfind("\n") + 1) + 1
+        offset = start + len(before.encode(codec, "surrogatepass"))
+        raise ContentDecodeError(
+            f"a NUL byte at offset {offset}: this looks like a binary file, or UTF-16 text "
+            "without a byte-order mark (give --encoding utf-16)",
+            line,
+            column,
+        )
+    return text
+
+
+def _codec_name(codec: str) -> str:
+    return "UTF-8" if codec == "utf-8" else codec
+
+
+def _position(before: bytes, codec: str) -> tuple[int, int]:
+    """The line and column just after ``before`` (the bytes before a bad one)."""
+    text = before.decode(codec, "replace")
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, reading no more than one past ``limit`` (devices never end)."""
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
 def read_content(
     path: Path,
     display: str,
@@ -126,6 +213,7 @@ def read_content(
     csv: CsvColumns | None = None,
     found: bool = False,
     data: bytes | None = None,
+    encoding: str | None = None,
 ) -> ContentRead:
     """Every draft in one content file (and any problem reading it).
 
@@ -134,20 +222,30 @@ def read_content(
     a broken calendar; with ``found`` (the file was found in a folder, not
     named), so is a list in which no item has a ``text``. With ``data``, those
     bytes are read as the file's content (standard input named as a file).
+    ``encoding`` is used for files without a byte-order mark (default UTF-8).
     """
     result = ContentRead()
+    limit = max_draft_chars()
     try:
-        raw = path.read_bytes() if data is None else data
+        raw = _read_bounded(path, limit) if data is None else data
     except OSError as exc:
         result.problems.append(FileProblem(display, 1, 1, f"cannot read the file: {exc.strerror}"))
         return result
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    if len(raw) > limit:
         result.problems.append(
-            FileProblem(display, line, 1, f"not UTF-8 text (bad byte at offset {exc.start})")
+            FileProblem(
+                display,
+                1,
+                1,
+                f"the file is larger than {limit:,} bytes, the most read (set "
+                f"{DRAFT_VARIABLE} or --max-draft-chars to change it); not checked",
+            )
         )
+        return result
+    try:
+        text = decode_content(raw, encoding)
+    except ContentDecodeError as exc:
+        result.problems.append(FileProblem(display, exc.line, exc.column, str(exc)))
         return result
     try:
         _read_text(path, text, display, result, csv, found)
