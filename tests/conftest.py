@@ -62,7 +62,18 @@ settings.register_profile("default", deadline=None, suppress_health_check=[Healt
 settings.register_profile(
     "ci", deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+# A long fuzz run (scripts/fuzz.py): SOCIOPOLICY_FUZZ_EXAMPLES examples per property.
+settings.register_profile(
+    "fuzz",
+    deadline=None,
+    max_examples=int(os.environ.get("SOCIOPOLICY_FUZZ_EXAMPLES") or 5000),
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+if os.environ.get("SOCIOPOLICY_FUZZ_EXAMPLES"):
+    settings.load_profile("fuzz")
+else:
+    settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(scope="session")

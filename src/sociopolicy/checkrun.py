@@ -162,6 +162,9 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
             found, trouble = read.items, read.problems
             if read.skipped:
                 sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")
+            elif named and not found and not trouble:
+                # Every file named is accounted for, even one with nothing in it.
+                sys.stderr.write(f"sociopolicy: skipped {shown}: it holds no drafts\n")
         problems.extend(trouble)
         ruleset = ruleset_named(args.ruleset or settings.ruleset)
         for name, where in zip(settings.disable, settings.disable_at, strict=False):
