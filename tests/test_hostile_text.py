@@ -4,12 +4,14 @@ still found, and every span points into the text as written."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sociopolicy import check_draft, load_ruleset, triage
+from sociopolicy.cli import main
 from sociopolicy.normalise import INVISIBLE, LOOK_ALIKES, cleaned, decoded
 
 RULESET = load_ruleset("public-sector-au")
@@ -147,3 +149,24 @@ def test_hostile_text_gives_a_report_in_bounded_time(text: str) -> None:
             assert text[v.start : v.end] == v.excerpt
         # Every report can be written out, even one quoting a lone surrogate.
         assert report.model_dump_json()
+
+
+def test_the_terminal_never_gets_control_characters_from_drafts_or_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ruleset = tmp_path / "echo.yaml"
+    ruleset.write_text(
+        'name: echo\nversion: "1"\nrules:\n  - id: local.echo\n    category: tone\n'
+        "    kind: pattern\n    pattern: 'stupid.{0,12}'\n    message: \"Found '{{ match }}'.\"\n"
+        "    source: https://example.org\n"
+        '    examples: {fail: ["[[stupid]]"], pass: ["fine"]}\n',
+        encoding="utf-8",
+    )
+    draft = tmp_path / "evil\x1b[2Jname.txt"
+    draft.write_bytes(b"stupid\x1b[31m\xe2\x80\xaered\n")
+    for output in ("text", "github"):
+        main(["check", "--ruleset", str(ruleset), "--format", output, str(draft)])
+        out = capsys.readouterr().out
+        assert "\x1b" not in out
+        assert "\u202e" not in out
+        assert "\\x1b" in out  # shown escaped, not dropped

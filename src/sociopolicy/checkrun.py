@@ -26,7 +26,7 @@ from .contentfiles import (
     read_content,
 )
 from .discovery import content_files
-from .errors import UsageError
+from .errors import UsageError, one_line
 from .limits import max_draft_chars
 from .loader import load_ruleset
 from .models import ContextValue, Draft, Report, Violation
@@ -141,7 +141,9 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
         if path is not None and (settings.excluded or not (args.include or settings.included)):
             # The configuration says this is not content; say so for a file named.
             if os.path.abspath(path) in explicit:
-                sys.stderr.write(f"sociopolicy: skipped {shown}: excluded by {settings.source}\n")
+                sys.stderr.write(
+                    f"sociopolicy: skipped {one_line(shown)}: excluded by {settings.source}\n"
+                )
             continue
         if path is None:
             # Standard input is one plain-text draft, or a file of the name given.
@@ -161,10 +163,10 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
             )
             found, trouble = read.items, read.problems
             if read.skipped:
-                sys.stderr.write(f"sociopolicy: skipped {shown}: {read.skipped}\n")
+                sys.stderr.write(f"sociopolicy: skipped {one_line(shown)}: {read.skipped}\n")
             elif named and not found and not trouble:
                 # Every file named is accounted for, even one with nothing in it.
-                sys.stderr.write(f"sociopolicy: skipped {shown}: it holds no drafts\n")
+                sys.stderr.write(f"sociopolicy: skipped {one_line(shown)}: it holds no drafts\n")
         problems.extend(trouble)
         ruleset = ruleset_named(args.ruleset or settings.ruleset)
         for name, where in zip(settings.disable, settings.disable_at, strict=False):

@@ -150,7 +150,10 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"
 def _text(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], colour: bool) -> None:
     for f in placed:
         severity = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
-        where = f"{f.path}:{f.line}:{f.column}" + (" (comment)" if f.target == "comment" else "")
+        # Paths are shown escaped: a file name may hold control characters too.
+        where = f"{one_line(f.path)}:{f.line}:{f.column}" + (
+            " (comment)" if f.target == "comment" else ""
+        )
         out.write(f"{where}: {severity} {f.rule_id} {f.message}\n")
     # A line for each draft that needs something done (a post in a calendar is
     # named by its line), then a summary.
@@ -158,7 +161,8 @@ def _text(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], col
         item = result.item
         if not result.report.actions:
             continue
-        where = item.path if item.whole_file else f"{item.path}:{item.line}"
+        shown = one_line(item.path)
+        where = shown if item.whole_file else f"{shown}:{item.line}"
         out.write(
             f"{where}: decision {result.report.decision}; "
             f"actions: {_actions(result.report.actions)}\n"
@@ -245,7 +249,7 @@ def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -
     for f in placed:
         props = ",".join(
             [
-                f"file={_gh_property(_from_root(f.path, root))}",
+                f"file={_gh_property(one_line(_from_root(f.path, root)))}",
                 f"line={f.line}",
                 f"col={f.column}",
                 f"title={_gh_property(f.rule_id + _COMMENT_TITLE.get(f.target, ''))}",
@@ -257,7 +261,7 @@ def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -
         if result.report.actions:
             item = result.item
             title = _gh_property(f"decision {result.report.decision}")
-            path = _gh_property(_from_root(item.path, root))
+            path = _gh_property(one_line(_from_root(item.path, root)))
             props = f"file={path},line={item.line},title={title}"
             out.write(f"::notice {props}::{_gh_data(_actions(result.report.actions))}\n")
 
