@@ -50,6 +50,7 @@ from .models import (
     Target,
     Violation,
 )
+from .normalise import cleaned
 from .periods import periods_in, with_periods
 from .phrases import Hit, PhraseIndex, PhraseSet
 from .templates import Template
@@ -369,7 +370,10 @@ class CompiledRuleset:
         scanned: list[list[Hit]] | None = None
         index, positions = self._scan_for(target_kind)
         if only is None and positions:
-            scanned = index.scan(text)
+            # The normalised copy (see normalise.py) is worked out once, for the
+            # scan and for the pattern rules.
+            normal = analysed.memo("cleaned", cleaned)
+            scanned = index.scan_with(text, normal)
             analysed.remember_all(positions, scanned)
             steps = plan.for_hits(scanned)
         features = text_features(text, media) if self._uses_features else frozenset()

@@ -251,8 +251,11 @@ class PhraseIndex:
         letters read as Latin ones and, for sets that ask for it, leetspeak
         read as letters; those hits point into ``text`` as written.
         """
+        return self.scan_with(text, cleaned(text))
+
+    def scan_with(self, text: str, normal: Normalised | None) -> list[list[Hit]]:
+        """:meth:`scan`, given ``cleaned(text)`` already worked out."""
         found = self._scan_as_written(text)
-        normal = cleaned(text)
         if normal is not None:
             self._add_disguised(found, normal, range(len(self.sets)))
         if self._leet_sets:
