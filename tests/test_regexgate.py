@@ -89,3 +89,20 @@ def test_bundled_rules_fire_on_their_examples_through_their_gates() -> None:
             for example in rule.examples.fail:
                 text = example if isinstance(example, str) else example.text
                 assert re.search(gate, text), (rule.id, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ignore_case", "text"),
+    [
+        ("(?i)call us", False, "CALL US now"),  # an inline flag for the whole pattern
+        ("[[:digit:]]{3}", True, "call 123"),  # a POSIX class of the regex package
+        ("(?:hello){e<=1}", True, "helo there"),  # fuzzy matching
+    ],
+)
+def test_gates_never_drop_what_regex_only_syntax_matches(
+    pattern: str, ignore_case: bool, text: str
+) -> None:
+    flags = regex.VERSION0 | regex.UNICODE | (regex.IGNORECASE if ignore_case else 0)
+    assert regex.search(pattern, text, flags)
+    gate = gate_for(pattern, ignore_case)
+    assert gate is None or re.search(gate, text)

@@ -162,14 +162,21 @@ def cleaned(text: str) -> Normalised | None:
     return Normalised(copy, pieces, len(text))
 
 
+#: Visible stretches are tested in chunks of this many characters: a chunk that
+#: folding leaves as it is is copied whole, so every character is looked at a
+#: bounded number of times whatever the text.
+_CHUNK = 64
+
+
 def _fold_run(
     text: str, start: int, end: int, at: int, out: list[str], pieces: list[_Piece]
 ) -> int:
     """Fold ``text[start:end]`` into ``out`` and ``pieces``; returns the new copy length.
 
-    Stretches that folding leaves as they are (most emoji and other scripts),
-    and runs of invisible characters, are handled whole, so a megabyte of
-    either costs little; the rest goes a character (with its marks) at a time.
+    Runs of invisible characters are dropped whole, and chunks that folding
+    leaves as they are (most emoji and other scripts) are copied whole, so a
+    megabyte of either costs little; other chunks go a character (with its
+    marks) at a time. Time grows in step with the length of the text.
     """
     position = start
     while position < end:
@@ -178,37 +185,38 @@ def _fold_run(
             pieces.append(_Piece(at, position, 0, hidden.end() - position, False))
             position = hidden.end()
             continue
-        plain = _VISIBLE_RUN.match(text, position, end)
-        stretch = plain.group() if plain is not None else ""
-        after = position + len(stretch)
-        if stretch and _unchanged(stretch) and not _starts_marks(text, after, end):
-            out.append(stretch)
-            pieces.append(_Piece(at, position, len(stretch), len(stretch), True))
-            at += len(stretch)
-            position += len(stretch)
+        visible = _VISIBLE_RUN.match(text, position, min(end, position + _CHUNK))
+        stop = visible.end() if visible is not None else position + 1
+        while stop < end and unicodedata.combining(text[stop]):
+            stop += 1  # marks stay with the letter they belong to
+        chunk = text[position:stop]
+        if _unchanged(chunk):
+            out.append(chunk)
+            pieces.append(_Piece(at, position, len(chunk), len(chunk), True))
+            at += len(chunk)
+            position = stop
             continue
-        # A character with the combining marks after it is one cluster.
-        finish = position + 1
-        while finish < end and unicodedata.combining(text[finish]):
-            finish += 1
-        cluster = text[position:finish]
-        replacement = _fold(cluster)
-        out.append(replacement)
-        pieces.append(
-            _Piece(at, position, len(replacement), finish - position, replacement == cluster)
-        )
-        at += len(replacement)
-        position = finish
+        while position < stop:
+            # A character with the combining marks after it is one cluster.
+            finish = position + 1
+            while finish < stop and unicodedata.combining(text[finish]):
+                finish += 1
+            cluster = text[position:finish]
+            if _INVISIBLE.fullmatch(cluster[0]):
+                replacement = _INVISIBLE.sub("", cluster)
+            else:
+                replacement = _fold(cluster)
+            out.append(replacement)
+            pieces.append(
+                _Piece(at, position, len(replacement), finish - position, replacement == cluster)
+            )
+            at += len(replacement)
+            position = finish
     return at
 
 
 def _unchanged(stretch: str) -> bool:
     return unicodedata.is_normalized("NFKC", stretch) and stretch.casefold() == stretch.lower()
-
-
-def _starts_marks(text: str, at: int, end: int) -> bool:
-    """Whether combining marks follow at ``at`` (they belong to the stretch's last letter)."""
-    return at < end and unicodedata.combining(text[at]) != 0
 
 
 def _latin_if_mixed(word: re.Match[str]) -> str:

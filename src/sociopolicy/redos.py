@@ -21,15 +21,16 @@ not know are not analysed.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # Python 3.11+
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef,unused-ignore]
 
-__all__ = ["backtracking_risk", "expanded_size"]
+__all__ = ["PatternSize", "backtracking_risk", "pattern_size"]
 
 #: Characters used to compare character sets: enough of each class to tell
 #: letters, digits, spaces, punctuation and other scripts apart.
@@ -51,7 +52,9 @@ Items = Sequence[tuple[Any, Any]]
 def backtracking_risk(pattern: str, ignore_case: bool = True) -> str | None:
     """Why ``pattern`` can backtrack catastrophically, or None if no risk is seen."""
     try:
-        parsed = sre_parse.parse(pattern, re.IGNORECASE if ignore_case else 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "possible nested set" and the like
+            parsed = sre_parse.parse(pattern, re.IGNORECASE if ignore_case else 0)
     except (re.error, OverflowError, RecursionError):
         return None  # not Python syntax (the regex package's own); not analysed
     return _scan(list(parsed), ignore_case)
@@ -200,46 +203,82 @@ def _in_set(char: str, members: Items, fold: bool) -> bool:
 _COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 
-def expanded_size(pattern: str) -> int:
-    """How many copies of its largest piece a pattern's counted repeats make.
+class PatternSize(NamedTuple):
+    """What compiling a pattern costs, read from its text (see :func:`pattern_size`)."""
 
-    ``(?:a{1000}){1000}`` gives 1,000,000: the regex engine expands counted
-    repeats when it compiles, so such a pattern takes long to compile and
-    much memory. Read from the text alone (escapes and character sets
-    skipped), before anything is compiled: nested counts multiply, a count's
-    upper bound is used when it has one, and ``{m,}`` counts as ``m``.
+    #: Pieces the compiled pattern holds once counted repeats are expanded.
+    pieces: int
+    #: How deeply repeated groups nest inside one another.
+    nesting: int
+
+
+class _Frame:
+    __slots__ = ("last", "last_nesting", "nesting", "total")
+
+    def __init__(self) -> None:
+        self.total = 0  # pieces in this group so far
+        self.last = 0  # pieces of the item a quantifier would apply to
+        self.last_nesting = 0
+        self.nesting = 0
+
+
+def pattern_size(pattern: str) -> PatternSize:
+    """How large a pattern becomes when compiled, and how deeply its repeats nest.
+
+    The regex engine expands counted repeats when it compiles, and nested
+    repeats multiply: ``(?:a{1000}){1000}`` holds a million pieces, and thirty
+    nested ``(?:...)+`` groups make compiling take memory without end. Read
+    from the text alone (escapes and character sets count as one piece),
+    before anything is compiled: pieces add up, a count multiplies the item
+    before it (its upper bound when it has one; ``{m,}`` counts as ``m``), and
+    each quantifier on a group adds a level of nesting.
     """
-    stack = [1]  # the largest size found so far at each open group level
-    last = 1  # the size of the piece a count would apply to
+    stack = [_Frame()]
     at = 0
     while at < len(pattern):
+        frame = stack[-1]
         char = pattern[at]
+        times: int | None = None
         if char == "\\":
             at += 2
-            last = 1
+            frame.last, frame.last_nesting = 1, 0
+            frame.total += 1
             continue
         if char == "[":
             at = _set_end(pattern, at)
-            last = 1
+            frame.last, frame.last_nesting = 1, 0
+            frame.total += 1
             continue
         if char == "(":
-            stack.append(1)
+            stack.append(_Frame())
         elif char == ")" and len(stack) > 1:
-            last = stack.pop()
-            stack[-1] = max(stack[-1], last)
-        elif char == "{":
-            count = _COUNT.match(pattern, at)
-            if count is not None:
-                low, high = count.group(1), count.group(2)
-                times = int(high) if high else int(low or 1)
-                last *= max(times, 1)
-                stack[-1] = max(stack[-1], last)
-                at = count.end()
-                continue
-        else:
-            last = 1
+            inner = stack.pop()
+            parent = stack[-1]
+            parent.last, parent.last_nesting = max(inner.total, 1), inner.nesting
+            parent.total += parent.last
+            parent.nesting = max(parent.nesting, inner.nesting)
+        elif char in "*+?":
+            times = 1
+        elif char == "{" and (count := _COUNT.match(pattern, at)) is not None:
+            low, high = count.group(1), count.group(2)
+            times = max(int(high) if high else int(low or 1), 1)
+            at = count.end() - 1
+        elif char != "|":
+            frame.last, frame.last_nesting = 1, 0
+            frame.total += 1
         at += 1
-    return max(stack)
+        if times is not None and frame.last:
+            frame.total += frame.last * (times - 1)
+            frame.last *= times
+            frame.last_nesting += 1
+            frame.nesting = max(frame.nesting, frame.last_nesting)
+            if at < len(pattern) and pattern[at] in "?+":
+                at += 1  # lazy or possessive: the same repeat
+    while len(stack) > 1:  # an unclosed group: the compiler will say so
+        inner = stack.pop()
+        stack[-1].total += inner.total
+        stack[-1].nesting = max(stack[-1].nesting, inner.nesting)
+    return PatternSize(stack[0].total, stack[0].nesting)
 
 
 def _set_end(pattern: str, start: int) -> int:

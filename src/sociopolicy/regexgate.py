@@ -26,6 +26,7 @@ gated as any apostrophe.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -39,6 +40,14 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 __all__ = ["gate_for"]
 
+#: Syntax of the ``regex`` package that Python's parser reads otherwise (POSIX
+#: classes, fuzzy matching, full case folding, properties, branch resets,
+#: recursion...): patterns using it get no gate.
+_REGEX_ONLY = (
+    "[:", "{e", "{i", "{d", "{s", "(?V", "(?f", "(?r", "(?w", "(?b", "(?e", "(?p",
+    "(?|", "(?&", "(?R", "(?(", "(?P>", "(*", "\\p", "\\P", "\\X", "\\m", "\\M",
+    "\\G", "\\K", "\\L", "\\N", "\\h",
+)  # fmt: skip
 #: A gate is used only if it is expected in fewer texts than this.
 _USEFUL_BELOW = 0.4
 #: The length of a typical text, for the chance that it contains a gate.
@@ -239,10 +248,16 @@ def gate_for(pattern: str, ignore_case: bool) -> str | None:
     pattern is not Python syntax, needs nothing useful, or what it needs is
     found in most texts.
     """
+    if any(token in pattern for token in _REGEX_ONLY):
+        return None  # Python's parser would read it differently
     flags = re.IGNORECASE if ignore_case else 0
     try:
-        parsed = sre_parse.parse(pattern, flags)
-        need = _Reader(ignore_case).sequence(list(parsed))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "possible nested set" and the like
+            parsed = sre_parse.parse(pattern, flags)
+        # An inline (?i) at the start sets the flag for the whole pattern.
+        whole_ignores_case = ignore_case or bool(parsed.state.flags & re.IGNORECASE)
+        need = _Reader(whole_ignores_case).sequence(list(parsed))
     except (re.error, OverflowError, RecursionError, ValueError):
         return None
     if need is None or need.chance >= _USEFUL_BELOW or len(need.source) > _LONGEST_GATE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 import regex
@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSche
 from ..normalise import Normalised, cleaned
 from ..patterncache import pattern_groups
 from ..phrases import PhraseSet
-from ..redos import expanded_size
+from ..redos import pattern_size
 from ..regexgate import gate_for
 from ..text import Spans, straighten
 from ._phrasing import compile_phrases
@@ -23,15 +23,17 @@ __all__ = [
     "MATCH_TIMEOUT_SECONDS",
     "MAX_EXPANDED_SIZE",
     "MAX_PATTERN_CHARS",
+    "MAX_REPEAT_NESTING",
     "PatternRule",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: The longest pattern a rule may have, and the most copies its counted
-#: repeats may make of one piece (see redos.expanded_size).
+#: The longest pattern a rule may have, the most pieces it may expand to when
+#: compiled, and how deeply its repeated groups may nest (see redos.pattern_size).
 MAX_PATTERN_CHARS = 20_000
 MAX_EXPANDED_SIZE = 100_000
+MAX_REPEAT_NESTING = 10
 #: A pattern is stopped after this long on a text, plus MATCH_SECONDS_PER_MB per
 #: megabyte of text; the rule is then reported as not completed.
 MATCH_TIMEOUT_SECONDS = 0.25
@@ -112,11 +114,16 @@ class PatternRule(RuleBase):
                 f"the pattern is {len(value):,} characters long; the most is "
                 f"{MAX_PATTERN_CHARS:,} (split it into several rules)"
             )
-        size = expanded_size(value)
-        if size > MAX_EXPANDED_SIZE:
+        size = pattern_size(value)
+        if size.pieces > MAX_EXPANDED_SIZE:
             raise ValueError(
-                f"the pattern's counted repeats make {size:,} copies of one piece (the most "
-                f"is {MAX_EXPANDED_SIZE:,}); use smaller counts, or + and * instead"
+                f"the pattern expands to {size.pieces:,} pieces when compiled (the most is "
+                f"{MAX_EXPANDED_SIZE:,}); use smaller counts, or + and * instead"
+            )
+        if size.nesting > MAX_REPEAT_NESTING:
+            raise ValueError(
+                f"the pattern nests repeated groups {size.nesting} deep (the most is "
+                f"{MAX_REPEAT_NESTING}); compiling it would take memory without end"
             )
         try:
             pattern_groups(value, _flags(True))
@@ -141,6 +148,11 @@ def _compiled_gate(pattern: str, flags: int) -> re.Pattern[str] | None:
         return None
     source = gate_for(pattern, bool(flags & regex.IGNORECASE))
     return re.compile(source) if source is not None else None
+
+
+def _straight_copy(copy: str) -> Callable[[str], str]:
+    """For AnalysedText.memo: ``copy`` straightened, whatever text it is given."""
+    return lambda _text: straighten(copy)
 
 
 class _PatternMatcher:
@@ -180,55 +192,69 @@ class _PatternMatcher:
         # Disguised text ("f\u200buck", look-alike letters) is matched as what it
         # spells, and what is found is mapped back to the text as written.
         normal: Normalised | None = text.memo("cleaned", cleaned)
-        source = text.text if normal is None else normal.text
         gate = self._gate
         if gate is False:
             gate = self._gate = _compiled_gate(self.pattern, self.flags)
-        if gate is not None and gate.search(source) is None:  # type: ignore[union-attr]
-            return  # lacks what every match needs
-        limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * len(source) / 1_000_000
-        # Curly apostrophes are matched as straight ones (phones type a curly one in "I\u2019m");
-        # the straightened text has the same length, so spans are unchanged.
-        if normal is None:
-            subject = text.memo("straight", straighten)
-        else:
-            subject = text.memo("straight cleaned", lambda _: straighten(source))
         if self._regex is None:
             try:
                 self._regex = regex.compile(self.pattern, self.flags)
             except regex.error as exc:  # only if the pattern cache was tampered with
                 raise CheckIncomplete(f"the pattern does not compile: {exc}") from None
+        # The text as written, then (for a text with disguised words) its
+        # normalised copy, whose matches are mapped back; a span found in both
+        # is reported once.
+        found: dict[tuple[int, int], dict[str, str | None]] = {}
+        for way_back in (None, normal) if normal is not None else (None,):
+            source = text.text if way_back is None else way_back.text
+            if gate is not None and gate.search(source) is None:  # type: ignore[union-attr]
+                continue  # lacks what every match needs
+            # Curly apostrophes are matched as straight ones (phones type one in
+            # "I\u2019m"); the straightened text has the same length.
+            subject = (
+                text.memo("straight", straighten)
+                if way_back is None
+                else text.memo("straight cleaned", _straight_copy(source))
+            )
+            for match in self._matches(subject, len(text.text)):
+                start, end = match.span()
+                if start == end:
+                    continue
+                if way_back is not None:
+                    start, end = way_back.span(start, end)
+                if (start, end) in found:
+                    continue
+                groups: dict[str, str | None] = {}  # from the text as written
+                for name in match.groupdict():
+                    group_start, group_end = match.span(name)
+                    if group_start < 0:
+                        groups[name] = None
+                        continue
+                    if way_back is not None:
+                        group_start, group_end = way_back.span(group_start, group_end)
+                    groups[name] = text.text[group_start:group_end]
+                found[start, end] = groups
+        if not found:
+            return
+        shields = text.hits(self.exceptions) if self.exceptions else ()
+        covered = Spans((s.start, s.end) for s in shields)
+        for (start, end), groups in sorted(found.items()):
+            if covered and covered.contain(start, end):
+                continue
+            yield Finding(start, end, values={"groups": groups})
+
+    def _matches(self, subject: str, length: int) -> list[regex.Match[str]]:
+        """Every match in ``subject``, within the time limit for a text of ``length``."""
+        assert self._regex is not None
+        limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * max(length, len(subject)) / 1e6
         try:
             # Most texts have no match: one search answers that more cheaply
             # than starting an iterator.
             first = self._regex.search(subject, timeout=limit)
             if first is None:
-                return
-            matches = list(self._regex.finditer(subject, first.start(), timeout=limit))
+                return []
+            return list(self._regex.finditer(subject, first.start(), timeout=limit))
         except TimeoutError:
             logger.warning(
-                "rule %s: pattern timed out on a text of %d characters",
-                self.rule_id,
-                len(text.text),
+                "rule %s: pattern timed out on a text of %d characters", self.rule_id, length
             )
             raise CheckIncomplete(f"the pattern ran longer than {limit:.2f} s") from None
-        shields = text.hits(self.exceptions) if self.exceptions and matches else ()
-        covered = Spans((s.start, s.end) for s in shields)
-        for match in matches:
-            start, end = match.span()
-            if start == end:
-                continue
-            if normal is not None:
-                start, end = normal.span(start, end)
-            if covered and covered.contain(start, end):
-                continue
-            groups: dict[str, str | None] = {}  # from the text as written
-            for name in match.groupdict():
-                group_start, group_end = match.span(name)
-                if group_start < 0:
-                    groups[name] = None
-                    continue
-                if normal is not None:
-                    group_start, group_end = normal.span(group_start, group_end)
-                groups[name] = text.text[group_start:group_end]
-            yield Finding(start, end, values={"groups": groups})
