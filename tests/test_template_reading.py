@@ -89,3 +89,21 @@ def test_what_gets_past_loading_is_stopped_when_rendering(
     # The engine turns these into "the message could not be shown" (see engine._render).
     with pytest.raises((TemplateLimit, SecurityError, UndefinedError)):
         template.render(values)
+
+
+@pytest.mark.parametrize(
+    ("source", "values"),
+    [
+        ("{{ items | join(match) }}", {"items": ["y"] * 9000, "match": "\U0001f600" * 9000}),
+        ("{{ match | replace('', match) }}", {"match": "x" * 1000}),
+        ("{{ match | list }}", {"match": "x" * 1_000_000}),
+        ("{{ match + match }}", {"match": "x" * 15_000}),
+        ("{{ match % items }}", {"match": "%(a)999999999s", "items": {"a": "x"}}),
+        ("{{ match }}" * 100, {"match": "x" * 1_000_000}),  # simple: joined without Jinja2
+        ("{% for x in items %}{{ match }}{% endfor %}", {"items": [1] * 100, "match": "x" * 500}),
+    ],
+)
+def test_growth_is_stopped_before_the_text_is_made(source: str, values: dict[str, object]) -> None:
+    template = compile_template(source, allowed=frozenset(values))
+    with pytest.raises(TemplateLimit):
+        template.render(values)

@@ -69,29 +69,88 @@ _REFUSED_NODES: dict[type[nodes.Node], str] = {
     nodes.Macro: "defines a macro",
     nodes.CallBlock: "calls a macro",
     nodes.Pow: "raises a number to a power (**)",
+    nodes.Assign: "sets a variable ({% set %})",
+    nodes.AssignBlock: "sets a variable ({% set %})",
+    nodes.With: "sets a variable ({% with %})",
 }
+#: The most pieces a template may join with "~" in all: text joined from pieces
+#: the template repeats can grow only as far as its own length allows.
+_MOST_JOINED = 64
 # A %-format with a width or precision of four digits or more, or taken from
 # the arguments ("%*s"): it would make text of any length.
-_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\d{4,}|\*)|%[-#0 +]*\d*\.(?:\d{4,}|\*)")
+_WIDE_FORMAT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d{4,}|\*|\d*\.(?:\d{4,}|\*))")
 
 
 class TemplateLimit(SecurityError):
     """A template tried to make more text than a message or reply can hold."""
 
 
-def _limited(filter_function: Any) -> Any:
-    """A filter that refuses to give text longer than :data:`MAX_RENDERED_CHARS`."""
+def _too_long(size: int) -> None:
+    if size > MAX_RENDERED_CHARS:
+        raise TemplateLimit(f"a filter would make more than {MAX_RENDERED_CHARS:,} characters")
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | tuple | dict) else len(str(value))
+
+
+def _check_join(value: Any, separator: Any = "", *_: Any, **__: Any) -> None:
+    if not isinstance(value, str | list | tuple):
+        return  # an iterator: checked by its size when made
+    if len(value) > MAX_ITEMS:
+        raise TemplateLimit(f"a filter would join more than {MAX_ITEMS:,} items")
+    _too_long(sum(_size(item) for item in value) + _size(separator) * max(len(value) - 1, 0))
+
+
+def _check_replace(value: Any, old: Any = "", new: Any = "", count: Any = None, **_: Any) -> None:
+    text, old, new = str(value), str(old), str(new)
+    times = (len(text) + 1 if not old else text.count(old)) if count is None else int(count)
+    _too_long(len(text) + max(len(new) - len(old), 0) * times)
+
+
+def _check_items(value: Any, *_: Any, **__: Any) -> None:
+    if isinstance(value, str | list | tuple | dict) and len(value) > MAX_ITEMS:
+        raise TemplateLimit(f"a filter would make a list of more than {MAX_ITEMS:,} items")
+
+
+def _check_escape_growth(value: Any, *_: Any, **__: Any) -> None:
+    _too_long(3 * _size(value))
+
+
+#: Checks run before a filter whose result can be larger than its input.
+_BEFORE: dict[str, Any] = {
+    "join": _check_join,
+    "replace": _check_replace,
+    "list": _check_items,
+    "sort": _check_items,
+    "unique": _check_items,
+    "reverse": _check_items,
+    "urlencode": _check_escape_growth,
+    "e": _check_escape_growth,
+    "escape": _check_escape_growth,
+    "forceescape": _check_escape_growth,
+}
+#: The most items a filter may make a list of (a string's characters included).
+MAX_ITEMS = 10_000
+
+
+def _limited(name: str, filter_function: Any) -> Any:
+    """A filter that refuses, before it runs, to make more than
+    :data:`MAX_RENDERED_CHARS` characters (or :data:`MAX_ITEMS` items)."""
+    check = _BEFORE.get(name)
+    takes_context = hasattr(filter_function, "jinja_pass_arg")
 
     def limited(*args: Any, **kwargs: Any) -> Any:
+        if check is not None:
+            check(*(args[1:] if takes_context else args), **kwargs)
         value = filter_function(*args, **kwargs)
         if isinstance(value, str) and len(value) > MAX_RENDERED_CHARS:
             raise TemplateLimit(f"a filter made more than {MAX_RENDERED_CHARS:,} characters")
         return value
 
-    # Jinja2 reads how to call a filter (with the context or environment) from these.
-    for flag in ("jinja_pass_arg",):
-        if hasattr(filter_function, flag):
-            setattr(limited, flag, getattr(filter_function, flag))
+    # Jinja2 reads how to call a filter (with the context or environment) from this.
+    if takes_context:
+        limited.jinja_pass_arg = filter_function.jinja_pass_arg  # type: ignore[attr-defined]
     return limited
 
 
@@ -103,7 +162,7 @@ class _RulesetEnvironment(ImmutableSandboxedEnvironment):
     before they run, so no template can make text without bound.
     """
 
-    intercepted_binops = frozenset({"*", "%"})
+    intercepted_binops = frozenset({"*", "%", "+"})
 
     def __init__(self) -> None:
         super().__init__(
@@ -116,7 +175,7 @@ class _RulesetEnvironment(ImmutableSandboxedEnvironment):
         )
         self.globals.clear()
         self.filters = {
-            name: _limited(function)
+            name: _limited(name, function)
             for name, function in self.filters.items()
             if name in SAFE_FILTERS
         }
@@ -132,6 +191,13 @@ class _RulesetEnvironment(ImmutableSandboxedEnvironment):
                     raise TemplateLimit("a repetition would make too long a text")
         if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
             raise TemplateLimit("a %-format asks for too wide a field")
+        if (
+            operator == "+"
+            and isinstance(left, str | list | tuple)
+            and isinstance(right, str | list | tuple)
+            and len(left) + len(right) > MAX_RENDERED_CHARS
+        ):
+            raise TemplateLimit("joining these would make too long a text")
         return super().call_binop(context, operator, left, right)
 
 
@@ -172,10 +238,18 @@ class Template:
             joined = _join(self._parts, values)
             if joined is not None:
                 return joined.strip()
-        rendered = self.compiled().render(values)
-        if len(rendered) > MAX_RENDERED_CHARS:
-            raise TemplateLimit(f"the template made more than {MAX_RENDERED_CHARS:,} characters")
-        return rendered.strip()
+        # Rendered piece by piece and counted, so a template cannot build up
+        # more than the limit before it is stopped.
+        pieces: list[str] = []
+        made = 0
+        for piece in self.compiled().generate(values):
+            made += len(piece)
+            if made > MAX_RENDERED_CHARS:
+                raise TemplateLimit(
+                    f"the template made more than {MAX_RENDERED_CHARS:,} characters"
+                )
+            pieces.append(piece)
+        return "".join(pieces).strip()
 
     def compiled(self) -> jinja2.Template:
         """The template compiled by Jinja2 (the first time it is asked for)."""
@@ -205,6 +279,8 @@ def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
         if type(value) is not str and type(value) not in (int, float, bool):
             return None
         pieces.append(value if type(value) is str else str(value))
+    if sum(map(len, pieces)) > MAX_RENDERED_CHARS:
+        raise TemplateLimit(f"the template made more than {MAX_RENDERED_CHARS:,} characters")
     return "".join(pieces)
 
 
@@ -394,6 +470,11 @@ def _parsed(source: str) -> nodes.Template:
         left = node.left.value if isinstance(node.left, nodes.Const) else None
         if isinstance(node, nodes.Mod) and isinstance(left, str) and _WIDE_FORMAT.search(left):
             raise TemplateProblem("the template's %-format asks for too wide a field")
+    joined = sum(len(node.nodes) for node in tree.find_all(nodes.Concat))
+    if joined > _MOST_JOINED:
+        raise TemplateProblem(
+            f"the template joins {joined} pieces with '~' (the most is {_MOST_JOINED})"
+        )
     for loop in tree.find_all(nodes.For):
         if any(True for _ in loop.find_all(nodes.For)):
             raise TemplateProblem(
