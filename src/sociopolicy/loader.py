@@ -295,7 +295,12 @@ def _compile_rule(
     if len(templates) != (1 if rule.action.reply is None else 2):
         return None
     rule = _with_durations(rule, raw, layer, issues)
-    matcher = rule.matcher()
+    try:
+        matcher = rule.matcher()
+    except (ValueError, RecursionError) as exc:  # a phrase too long to compile, say
+        reason = str(exc) if isinstance(exc, ValueError) else "the rule is nested too deeply"
+        issues.append(Issue(raw.locate([]), reason, rule_id=rule.id))
+        return None
     bind = getattr(matcher, "bind", None)
     if bind is not None:
         bind(layer.vars)  # kinds that also read the ruleset's vars

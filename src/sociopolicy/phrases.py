@@ -120,6 +120,23 @@ class Hit(NamedTuple):
     form: Form
 
 
+#: The longest phrase a list may hold, in characters and in words: phrases are
+#: a few words, and longer ones would make the merged expression costly.
+MAX_PHRASE_CHARS = 200
+MAX_PHRASE_WORDS = 20
+
+
+def _within_limits(phrase: str) -> None:
+    """Refuse a phrase longer than :data:`MAX_PHRASE_CHARS` or :data:`MAX_PHRASE_WORDS`."""
+    words = len(phrase.split())
+    if len(phrase) > MAX_PHRASE_CHARS or words > MAX_PHRASE_WORDS:
+        shown = phrase if len(phrase) <= 40 else phrase[:39] + "\u2026"
+        raise ValueError(
+            f"the phrase '{shown}' has {len(phrase):,} characters in {words:,} words; the most "
+            f"is {MAX_PHRASE_CHARS} characters in {MAX_PHRASE_WORDS} words"
+        )
+
+
 class PhraseSet:
     """A rule's list of literal phrases, compiled once."""
 
@@ -137,6 +154,7 @@ class PhraseSet:
         #: lookup key -> (entry, inflection form) for every accepted spelling
         self.keys: dict[str, list[tuple[PhraseEntry, Form]]] = {}
         for index, phrase in enumerate(self.phrases):
+            _within_limits(phrase)
             words = phrase_key(phrase).split(" ") if phrase.strip() else []
             if not words:
                 continue

@@ -33,6 +33,7 @@ from .limits import DEFAULT_MAX_RULESET_BYTES, RULESET_VARIABLE, max_ruleset_byt
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_CHARACTERS",
     "MAX_FILE_BYTES",
     "MAX_VALUES",
     "ScalarSpan",
@@ -46,6 +47,8 @@ __all__ = [
 MAX_FILE_BYTES = DEFAULT_MAX_RULESET_BYTES
 MAX_DEPTH = 50
 MAX_VALUES = 200_000
+#: The most characters of text a file may expand to, aliases included.
+MAX_CHARACTERS = 10_000_000
 
 YamlPath = tuple[str | int, ...]
 
@@ -254,6 +257,7 @@ class _Builder:
         self.constructor = constructor
         self.document = YamlDocument(path=path, data=None)
         self.count = 0
+        self.characters = 0  # of text built, aliases counted each time they are used
         self.lenient = lenient
 
     def fail(self, node: Node, message: str) -> RulesetSyntaxError:
@@ -299,6 +303,14 @@ class _Builder:
             shown = _shortened(str(node.value))
             reason = "the number is too long" if "integer string" in str(exc) else str(exc)
             return self.unreadable(node, where, f"cannot read the value '{shown}': {reason}")
+        if isinstance(value, str):
+            self.characters += len(value)
+            if self.characters > MAX_CHARACTERS:
+                raise self.fail(
+                    node,
+                    f"the file expands to more than {MAX_CHARACTERS:,} characters of text "
+                    "(a long value repeated by aliases?); write the values out instead",
+                )
         if isinstance(value, str) and not self.lenient:
             unsafe = _UNSAFE_CHARACTER.search(value)
             if unsafe is not None:

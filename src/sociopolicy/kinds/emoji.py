@@ -94,7 +94,7 @@ class EmojiRule(RuleBase):
 
     kind: Literal["emoji"]
     max_count: int | None = Field(default=None, ge=0, description="Most emoji in one text.")
-    max_run: int | None = Field(default=None, ge=1, description="Most emoji in a row.")
+    max_run: int | None = Field(default=None, ge=1, le=1000, description="Most emoji in a row.")
     bullets: StrictBool = Field(default=False, description="Report emoji used as bullets.")
     in_sentence: StrictBool = Field(
         default=False, description="Report an emoji between two words, in place of a word."

@@ -85,11 +85,14 @@ class PunctuationRule(RuleBase):
     kind: Literal["punctuation"]
     repeated: StrictBool = Field(default=False, description="Report runs of ! and ?.")
     emoticons: StrictBool = Field(default=False, description="Report text emoticons.")
-    emoticon_list: tuple[Annotated[StrictStr, Field(min_length=1)], ...] = Field(
+    emoticon_list: tuple[Annotated[StrictStr, Field(min_length=1, max_length=20)], ...] = Field(
         default=DEFAULT_EMOTICONS, min_length=1, description="The emoticons to report."
     )
     symbol_run: int | None = Field(
-        default=None, ge=2, description="Report a symbol repeated this many times or more."
+        default=None,
+        ge=2,
+        le=100,
+        description="Report a symbol repeated this many times or more.",
     )
 
     def matcher(self) -> _PunctuationMatcher:

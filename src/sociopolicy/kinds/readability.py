@@ -200,7 +200,7 @@ class ReadabilityRule(RuleBase):
     )
     min_words: int = Field(default=20, ge=1, description="Fewest words for a grade to count.")
     max_sentence_words: int | None = Field(
-        default=None, ge=1, description="Most words accepted in one sentence."
+        default=None, ge=1, le=1000, description="Most words accepted in one sentence."
     )
 
     @model_validator(mode="after")

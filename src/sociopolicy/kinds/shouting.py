@@ -65,7 +65,7 @@ class ShoutingRule(RuleBase):
 
     kind: Literal["shouting"]
     min_letters: int = Field(
-        default=5, ge=2, description="Letters a single word in capitals needs to count."
+        default=5, ge=2, le=100, description="Letters a single word in capitals needs to count."
     )
     min_run: int = Field(
         default=3, ge=2, description="Capitalised words in a row that count whatever their length."
