@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -444,8 +445,33 @@ def _calendar_post(result: Result) -> CalendarPost:
     )
 
 
+class _OneLine(logging.Formatter):
+    """Log records as one escaped line: what failed and why, without a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"sociopolicy: {record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            text += f" ({type(error).__name__}: {error})"
+        return one_line(text)
+
+
+def _log_in_one_line() -> None:
+    """Warnings and internal errors on standard error, one line each (set
+    SOCIOPOLICY_DEBUG=1 for the full tracebacks, to report a bug)."""
+    log = logging.getLogger("sociopolicy")
+    if log.handlers or os.environ.get("SOCIOPOLICY_DEBUG"):
+        return
+    # With a handler of its own, Python's last-resort handler (which prints
+    # tracebacks) is not used; records still reach any handler the root has.
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine())
+    log.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _log_in_one_line()
     for stream in (sys.stdout, sys.stderr):
         # Never fail on a terminal that cannot show a character of a draft.
         reconfigure = getattr(stream, "reconfigure", None)

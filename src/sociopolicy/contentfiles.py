@@ -467,6 +467,11 @@ def _read_calendar(path: Path, text: str, display: str, result: ContentRead, fou
         except RecursionError:
             result.problems.append(FileProblem(display, 1, 1, "the JSON is nested too deeply"))
             return
+        except ValueError:  # a number of thousands of digits, past Python's limit
+            result.problems.append(
+                FileProblem(display, 1, 1, "the JSON holds a number too long to read")
+            )
+            return
     try:
         doc = load_yaml(display, _NOT_FOR_YAML.sub(" ", text) if is_json else text, lenient=True)
     except RulesetError as exc:

@@ -32,8 +32,8 @@ from .errors import RulesetSyntaxError
 from .limits import DEFAULT_MAX_RULESET_BYTES, RULESET_VARIABLE, max_ruleset_bytes
 
 __all__ = [
-    "MAX_DEPTH",
     "MAX_CHARACTERS",
+    "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_VALUES",
     "ScalarSpan",
@@ -233,7 +233,13 @@ def _describe_scalar(node: ScalarNode) -> str:
 # terminal or a log shows), and the bidirectional embeddings, overrides and
 # isolates that make text display in another order than it is read
 # ("Trojan Source"). Drafts may hold anything; this is for rulesets only.
-_UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+# Characters that reorder or break lines out of sight; refused anywhere in a ruleset.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _shortened(value: str, most: int = 40) -> str:
@@ -434,6 +440,17 @@ def load_yaml(
             ) from None
     elif max_bytes is not None and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise RulesetSyntaxError.at(name, f"the file is larger than {max_bytes:,} bytes")
+    if not lenient:
+        # Anywhere in the file, comments included: bidirectional overrides make
+        # text display in another order than it is read ("Trojan Source").
+        hidden = _REORDERING.search(text)
+        if hidden is not None:
+            before = text[: hidden.start()]
+            line = before.count("\n") + 1
+            column = hidden.start() - (before.rfind("\n") + 1) + 1
+            raise RulesetSyntaxError.at(
+                name, _unsafe_message(hidden.group()), line=line, column=column
+            )
     try:
         loader = _LOADERS[0](text)
         try:
