@@ -156,8 +156,32 @@ def test_a_file_over_the_size_limit_is_reported_not_read(
     small.write_text("That is a stupid idea.", encoding="utf-8")
     assert main(["check", "--max-draft-chars", "100", str(big), str(small)]) == 2
     out = capsys.readouterr().out
-    assert f"{big}:1:1: error input-error the file is larger than 100 bytes" in out
+    # A file is read up to four bytes a character of the draft limit.
+    assert f"{big}:1:1: error input-error the file is larger than 400 bytes" in out
     assert f"{small}:1:11: error tone.insult" in out
+
+
+def test_a_draft_over_the_size_limit_is_reported_and_the_others_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calendar = tmp_path / "cal.yaml"
+    calendar.write_text(
+        "posts:\n  - text: " + "word " * 30 + "\n  - text: That is a stupid idea.\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--max-draft-chars", "100", str(calendar)]) == 2
+    out = capsys.readouterr().out
+    assert f"{calendar}:2:1: error input-error the draft is 149 characters long" in out
+    assert f"{calendar}:3:21: error tone.insult" in out
+
+
+def test_a_nul_byte_is_placed_by_any_line_ending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "old-mac.txt"
+    draft.write_bytes(b"one\rtwo\r\nth\x00ree")
+    assert main(["check", str(draft)]) == 2
+    assert f"{draft}:3:3: error input-error a NUL byte at offset 11:" in capsys.readouterr().out
 
 
 def test_unknown_encoding_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -176,7 +176,20 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
                     f"sociopolicy: warning: {where}: 'disable' names '{name}', "
                     f"which is not a rule of {ruleset.ref}\n"
                 )
+        longest = max_draft_chars()
         for item in found:
+            if len(item.draft.text) > longest:
+                # Reported at the draft, and the file's other drafts still checked.
+                problems.append(
+                    FileProblem(
+                        item.path,
+                        item.line,
+                        1,
+                        f"the draft is {len(item.draft.text):,} characters long; the most "
+                        f"checked is {longest:,} (--max-draft-chars)",
+                    )
+                )
+                continue
             draft = _with_defaults(item.draft, args, comment, context, settings.platform)
             if (
                 comment is not None

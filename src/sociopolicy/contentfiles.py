@@ -129,6 +129,10 @@ class ContentRead:
     skipped: str | None = None
 
 
+#: The most bytes a character takes in UTF-8 (and UTF-16 or UTF-32).
+_BYTES_PER_CHARACTER = 4
+
+
 class ContentDecodeError(ValueError):
     """Bytes that are not text in the file's encoding, with where the first bad one is."""
 
@@ -178,9 +182,10 @@ def decode_content(raw: bytes, encoding: str | None = None) -> str:
     nul = text.find("\x00")
     if nul != -1:
         before = text[:nul]
-        line = before.count("\n") + 1
-        column = nul - (before.rfind("\n") + 1) + 1
-        offset = start + len(before.encode(codec, "surrogatepass"))
+        line, column = _text_position(before)
+        # Some codecs ("utf-16") put a byte-order mark before what they encode.
+        own_mark = len("".encode(codec))
+        offset = start + len(before.encode(codec, "surrogatepass")) - own_mark
         raise ContentDecodeError(
             f"a NUL byte at offset {offset}: this looks like a binary file, or UTF-16 text "
             "without a byte-order mark (give --encoding utf-16)",
@@ -196,8 +201,16 @@ def _codec_name(codec: str) -> str:
 
 def _position(before: bytes, codec: str) -> tuple[int, int]:
     """The line and column just after ``before`` (the bytes before a bad one)."""
-    text = before.decode(codec, "replace")
-    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
+    return _text_position(before.decode(codec, "replace"))
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _text_position(before: str) -> tuple[int, int]:
+    """The line and column just after ``before``; CR, LF and CRLF each end a line."""
+    lines = _LINE_BREAK.split(before)
+    return len(lines), len(lines[-1]) + 1
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
@@ -225,7 +238,9 @@ def read_content(
     ``encoding`` is used for files without a byte-order mark (default UTF-8).
     """
     result = ContentRead()
-    limit = max_draft_chars()
+    # A file may hold many drafts: it is read up to the bytes the longest draft
+    # could take (each draft is then held to the draft limit).
+    limit = _BYTES_PER_CHARACTER * max_draft_chars()
     try:
         raw = _read_bounded(path, limit) if data is None else data
     except OSError as exc:
@@ -237,8 +252,8 @@ def read_content(
                 display,
                 1,
                 1,
-                f"the file is larger than {limit:,} bytes, the most read (set "
-                f"{DRAFT_VARIABLE} or --max-draft-chars to change it); not checked",
+                f"the file is larger than {limit:,} bytes, the most read (four bytes for "
+                f"each character of --max-draft-chars or {DRAFT_VARIABLE}); not checked",
             )
         )
         return result

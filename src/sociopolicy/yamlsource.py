@@ -391,8 +391,9 @@ def _read_bounded(name: str, limit: int) -> bytes:
     if len(raw) > limit:
         raise RulesetSyntaxError.at(
             name,
-            f"the file is larger than {limit:,} bytes; split it with extends, or raise "
-            f"the limit with {RULESET_VARIABLE}",
+            f"the file is larger than {limit:,} bytes, the most read for a ruleset or "
+            f"configuration (--max-ruleset-bytes or {RULESET_VARIABLE} raises it; a ruleset "
+            "can also be split with extends)",
         )
     return raw
 
