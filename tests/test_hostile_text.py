@@ -136,6 +136,9 @@ HOSTILE = {
     "NUL characters": "hello\x00world\x00" * 1_000,
     "lone surrogates": "bad \ud800 text \udfff end",
     "a flood of combining marks": "e" + "\u0301" * 100_000,
+    # Every character changes when folded: quadratic folding would take minutes.
+    "a long run of sharp s": "\u00df" * 200_000,
+    "full-width words joined by ideographic spaces": "\uff46\uff55\uff43\uff4b\u3000" * 50_000,
 }
 
 
