@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ._version import __version__
 from .calendar import CalendarReport
+from .errors import one_line
 from .outputs import Finding, finding_json
 
 __all__ = ["PlanningNote", "planning_notes", "write_calendar"]
@@ -156,7 +157,7 @@ def _text(
 ) -> None:
     for f in placed:
         where = f"{f.path}:{f.line}:{f.column}"
-        out.write(f"{where}: {f.severity} {f.rule_id} {f.message}\n")
+        out.write(f"{where}: {f.severity} {f.rule_id} {one_line(f.message)}\n")
     for note in notes:
         out.write(f"planning: warning {note.kind}: {note.message}\n")
     if report.balance:

@@ -82,7 +82,7 @@ def findings(
                     column,
                     v.severity,
                     v.rule_id,
-                    one_line(v.message),
+                    v.message,
                     item.id,
                     v,
                     v.target,
@@ -91,7 +91,7 @@ def findings(
                 )
             )
     for p in problems:
-        found.append(Finding(p.path, p.line, p.column, "error", INPUT_ERROR, one_line(p.message)))
+        found.append(Finding(p.path, p.line, p.column, "error", INPUT_ERROR, p.message))
     return sorted(found, key=lambda f: (f.path, f.line, f.column, f.rule_id, f.message))
 
 
@@ -154,7 +154,8 @@ def _text(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], col
         where = f"{one_line(f.path)}:{f.line}:{f.column}" + (
             " (comment)" if f.target == "comment" else ""
         )
-        out.write(f"{where}: {severity} {f.rule_id} {f.message}\n")
+        # Lines for a terminal: control characters shown escaped, one finding a line.
+        out.write(f"{where}: {severity} {f.rule_id} {one_line(f.message)}\n")
     # A line for each draft that needs something done (a post in a calendar is
     # named by its line), then a summary.
     for result in results:
@@ -237,9 +238,11 @@ _GITHUB_LEVEL = {"error": "error", "warning": "warning", "suggestion": "notice"}
 _COMMENT_TITLE = {"comment": " (in the comment)"}
 
 
-def _message(f: Finding) -> str:
-    """The message, saying so when it is about the comment a reply answers."""
-    return f"In the comment replied to: {f.message}" if f.target == "comment" else f.message
+def _message(f: Finding, *, escaped: bool = True) -> str:
+    """The message, saying so when it is about the comment a reply answers;
+    ``escaped`` for lines read in a terminal or a log (control characters shown)."""
+    message = one_line(f.message) if escaped else f.message
+    return f"In the comment replied to: {message}" if f.target == "comment" else message
 
 
 def _github(out: TextIO, placed: Sequence[Finding], results: Sequence[Result]) -> None:
@@ -290,7 +293,7 @@ def _sarif(out: TextIO, placed: Sequence[Finding], rulesets: Sequence[Ruleset]) 
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": _message(f)},
+            "message": {"text": _message(f, escaped=False)},  # JSON escapes it
             "locations": [
                 {
                     "physicalLocation": {
