@@ -21,8 +21,9 @@ text itself, and what it finds is mapped back, so a violation's ``start`` and
 :func:`decoded` then reads common leetspeak (``4`` a, ``3`` e, ``1``/``!``
 i, ``0`` o, ``5``/``$`` s, ``7`` t) in words with at least three letters in
 which such a character comes before a letter: "sh1t" and "b!tch", but not
-"10am", "3pm" or "Covid19". Only lists that ask for it (abuse and profanity
-lists, with ``leetspeak: true``) are matched against it.
+"10am", "3pm", "Covid19" or a link such as "bit.ly/3xYz9Ab". Only lists
+that ask for it (abuse and profanity lists, with ``leetspeak: true``) are
+matched against it.
 
 Both return None when they would change nothing, which is cheap to tell for
 the usual text.
@@ -34,6 +35,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["Normalised", "cleaned", "decoded"]
@@ -68,18 +70,24 @@ LEET = {"4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s", "$": "s", "7
 
 _INVISIBLE = re.compile("[" + INVISIBLE + "]")
 _INVISIBLE_RUN = re.compile("[" + INVISIBLE + "]+")
+# Each starts with the rare character, so the engine skips to it; then a look
+# back (over the character just matched) or ahead for the letter beside it.
+_INVISIBLE_IN_WORD = re.compile("[" + INVISIBLE + r"](?:(?<=\w.)|(?=\w))")
+_NOT_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 _VISIBLE_RUN = re.compile("[^" + INVISIBLE + "]+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TO_LATIN = str.maketrans(LOOK_ALIKES)
 _LOOK_ALIKE = re.compile("[" + "".join(LOOK_ALIKES) + "]")
 _WORD_WITH_LOOK_ALIKE = re.compile(r"\w*[" + "".join(LOOK_ALIKES) + r"]\w*")
+_LOOK_ALIKE_IN_WORD = re.compile("[" + "".join(LOOK_ALIKES) + "](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _FROM_LEET = str.maketrans(LEET)
 _LEET_CLASS = re.escape("".join(LEET))
 # A leet character just before a letter: the only texts worth decoding.
 _LEET_BEFORE_LETTER = re.compile(f"[{_LEET_CLASS}][A-Za-z]")
-_LEET_WORD = re.compile(f"[A-Za-z{_LEET_CLASS}]+")
-_FEWEST_LETTERS = 3
+_LEET_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(LEET))
+_SPACE = re.compile(r"\s")
+_ADDRESS_MARK = re.compile(r"/|@|www\.")
 
 
 class _Piece(NamedTuple):
@@ -118,6 +126,32 @@ class Normalised:
         return begin, last.source + last.source_length
 
 
+def _may_hide_words(text: str) -> bool:
+    """Whether the text has a character that could disguise a word (cheap to tell).
+
+    An invisible character next to a letter or digit (not the joiners and
+    selectors inside emoji), a look-alike letter next to a Latin one, or a
+    character whose compatibility form or case folding spells letters or
+    digits (full-width and mathematical letters, ligatures, "\u00df"), or a
+    combining mark. Common typography (no-break spaces, ellipses, curly
+    quotes) is not, so most texts in any script need no copy.
+    """
+    if _INVISIBLE_IN_WORD.search(text) or _LOOK_ALIKE_IN_WORD.search(text):
+        return True
+    if unicodedata.is_normalized("NFKC", text) and text.casefold() == text.lower():
+        return False  # the usual case, told in C
+    return any(map(_spells_otherwise, set(_NOT_ASCII_CHAR.findall(text))))
+
+
+@lru_cache(maxsize=4096)
+def _spells_otherwise(char: str) -> bool:
+    """Whether folding ``char`` gives other letters or digits (or it is a mark)."""
+    if unicodedata.combining(char):
+        return True
+    folded = _fold(char)
+    return folded != char and any(c.isalnum() for c in folded)
+
+
 def _fold(cluster: str) -> str:
     normal = unicodedata.normalize("NFKC", cluster)
     folded = normal.casefold()
@@ -127,15 +161,7 @@ def _fold(cluster: str) -> str:
 def cleaned(text: str) -> Normalised | None:
     """The text with invisible characters dropped, NFKC forms and look-alike
     letters read as Latin ones (see the module); None if that changes nothing."""
-    if text.isascii():
-        return None
-    invisible = _INVISIBLE.search(text) is not None
-    if (
-        not invisible
-        and unicodedata.is_normalized("NFKC", text)
-        and _LOOK_ALIKE.search(text) is None
-        and text.casefold() == text.lower()
-    ):
+    if text.isascii() or not _may_hide_words(text):
         return None
     pieces: list[_Piece] = []
     out: list[str] = []
@@ -224,22 +250,43 @@ def _latin_if_mixed(word: re.Match[str]) -> str:
     return text.translate(_TO_LATIN) if _ASCII_LETTER.search(text) else text
 
 
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a run without spaces that holds a
+    '/', an '@' or 'www.' (a link, a path or a handle). Looks only as far as
+    that run reaches."""
+    before = start
+    while before > 0 and not text[before - 1].isspace():
+        before -= 1
+    after = _SPACE.search(text, end)
+    return _ADDRESS_MARK.search(text, before, after.start() if after else len(text)) is not None
+
+
 def decoded(normal: Normalised | None, text: str) -> Normalised | None:
     """Leetspeak read as letters in ``normal`` (or ``text`` when it is None);
     None if no word is written so (see the module)."""
     base = normal.text if normal is not None else text
-    if _LEET_BEFORE_LETTER.search(base) is None:
+    words: list[tuple[int, int]] = []
+    for hit in _LEET_BEFORE_LETTER.finditer(base):
+        start, end = hit.start(), hit.end()
+        if words and start < words[-1][1]:
+            continue  # in a word already taken
+        while start > 0 and base[start - 1] in _LEET_WORD_CHARS:
+            start -= 1
+        while end < len(base) and base[end] in _LEET_WORD_CHARS:
+            end += 1
+        word = base[start:end]
+        if len(word) - sum(map(str.isdigit, word)) - word.count("!") - word.count("$") < 3:
+            continue  # "10am", "3pm": too few letters to be a disguised word
+        if not _in_address(base, start, end):  # links, paths and handles: "bit.ly/3xYz"
+            words.append((start, end))
+    if not words:
         return None
-    copy = _LEET_WORD.sub(_letters_if_leet, base)
-    if copy == base:
-        return None
+    pieces_of_copy: list[str] = []
+    done = 0
+    for start, end in words:
+        pieces_of_copy += (base[done:start], base[start:end].translate(_FROM_LEET))
+        done = end
+    pieces_of_copy.append(base[done:])
+    copy = "".join(pieces_of_copy)
     pieces = normal._pieces if normal is not None else [_Piece(0, 0, len(text), len(text), True)]
     return Normalised(copy, pieces, len(text))  # same length as its base: the same way back
-
-
-def _letters_if_leet(word: re.Match[str]) -> str:
-    text = word.group()
-    letters = sum(1 for char in text if char.isalpha())
-    if letters < _FEWEST_LETTERS or _LEET_BEFORE_LETTER.search(text) is None:
-        return text
-    return text.translate(_FROM_LEET)

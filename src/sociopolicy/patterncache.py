@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-__all__ = ["cache_file", "pattern_groups", "staged_entries"]
+__all__ = ["cache_file", "is_known", "pattern_groups", "staged_entries"]
 
 _FILE_NAME = "patterns.json"
 _MAX_ENTRIES = 20_000
@@ -67,6 +67,16 @@ def _load() -> dict[str, tuple[str, ...]]:
                     if isinstance(names, list)
                 }
     return _known
+
+
+def is_known(pattern: str, flags: int) -> bool:
+    """Whether the cache knows ``pattern`` compiles: it passed every check before."""
+    key = _digest(pattern, flags)
+    with _lock:
+        if key in _load():
+            return True
+    staged = getattr(_staging, "entries", None)
+    return staged is not None and key in staged
 
 
 def pattern_groups(pattern: str, flags: int) -> tuple[str, ...]:

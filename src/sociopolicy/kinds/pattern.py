@@ -11,7 +11,7 @@ import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 
 from ..normalise import Normalised, cleaned
-from ..patterncache import pattern_groups
+from ..patterncache import is_known, pattern_groups
 from ..phrases import PhraseSet
 from ..redos import pattern_size
 from ..regexgate import gate_for
@@ -108,7 +108,9 @@ class PatternRule(RuleBase):
     @classmethod
     def _compiles(cls, value: str) -> str:
         # Checked before compiling: a pattern from anyone's fork must not make
-        # loading slow or large.
+        # loading slow or large. (A pattern the cache knows passed them before.)
+        if is_known(value, _flags(True)):
+            return value
         if len(value) > MAX_PATTERN_CHARS:
             raise ValueError(
                 f"the pattern is {len(value):,} characters long; the most is "
@@ -195,11 +197,6 @@ class _PatternMatcher:
         gate = self._gate
         if gate is False:
             gate = self._gate = _compiled_gate(self.pattern, self.flags)
-        if self._regex is None:
-            try:
-                self._regex = regex.compile(self.pattern, self.flags)
-            except regex.error as exc:  # only if the pattern cache was tampered with
-                raise CheckIncomplete(f"the pattern does not compile: {exc}") from None
         # The text as written, then (for a text with disguised words) its
         # normalised copy, whose matches are mapped back; a span found in both
         # is reported once.
@@ -244,7 +241,11 @@ class _PatternMatcher:
 
     def _matches(self, subject: str, length: int) -> list[regex.Match[str]]:
         """Every match in ``subject``, within the time limit for a text of ``length``."""
-        assert self._regex is not None
+        if self._regex is None:  # compiled when a text first gets past the gate
+            try:
+                self._regex = regex.compile(self.pattern, self.flags)
+            except regex.error as exc:  # only if the pattern cache was tampered with
+                raise CheckIncomplete(f"the pattern does not compile: {exc}") from None
         limit = MATCH_TIMEOUT_SECONDS + MATCH_SECONDS_PER_MB * max(length, len(subject)) / 1e6
         try:
             # Most texts have no match: one search answers that more cheaply
