@@ -27,7 +27,7 @@ from .contentfiles import (
 )
 from .discovery import content_files
 from .errors import UsageError, one_line
-from .limits import max_draft_chars
+from .limits import max_draft_chars, read_at_most
 from .loader import load_ruleset
 from .models import ContextValue, Draft, Report, Violation
 from .outputs import Finding, Result
@@ -68,8 +68,7 @@ def _read_comment(path: str, encoding: str | None) -> str:
     """The comment a reply answers, from ``--in-reply-to FILE``."""
     limit = max_draft_chars()
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        raw = read_at_most(path, limit)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the file: {exc.strerror}") from None
     if len(raw) > limit:

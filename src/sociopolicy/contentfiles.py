@@ -35,7 +35,7 @@ from pydantic import BeforeValidator, StrictBool, StrictStr, ValidationError
 from ._common import StrictModel, one_or_many
 from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
-from .limits import DRAFT_VARIABLE, max_draft_chars
+from .limits import DRAFT_VARIABLE, max_draft_chars, read_at_most
 from .markdown import prose
 from .models import Draft
 from .periods import context_day
@@ -172,7 +172,8 @@ def decode_content(raw: bytes, encoding: str | None = None) -> str:
         text = raw[start:].decode(codec)
     except UnicodeDecodeError as exc:
         offset = start + exc.start
-        line, column = _position(raw[start:offset], codec)
+        before = raw[start:offset].decode(codec, "replace")
+        line, column = LineIndex(before).position(len(before))
         raise ContentDecodeError(
             f"not {_codec_name(codec)} text (bad byte at offset {offset}); "
             "give the file's encoding with --encoding",
@@ -182,7 +183,7 @@ def decode_content(raw: bytes, encoding: str | None = None) -> str:
     nul = text.find("\x00")
     if nul != -1:
         before = text[:nul]
-        line, column = _text_position(before)
+        line, column = LineIndex(text).position(nul)
         # Some codecs ("utf-16") put a byte-order mark before what they encode.
         own_mark = len("".encode(codec))
         offset = start + len(before.encode(codec, "surrogatepass")) - own_mark
@@ -197,26 +198,6 @@ def decode_content(raw: bytes, encoding: str | None = None) -> str:
 
 def _codec_name(codec: str) -> str:
     return "UTF-8" if codec == "utf-8" else codec
-
-
-def _position(before: bytes, codec: str) -> tuple[int, int]:
-    """The line and column just after ``before`` (the bytes before a bad one)."""
-    return _text_position(before.decode(codec, "replace"))
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _text_position(before: str) -> tuple[int, int]:
-    """The line and column just after ``before``; CR, LF and CRLF each end a line."""
-    lines = _LINE_BREAK.split(before)
-    return len(lines), len(lines[-1]) + 1
-
-
-def _read_bounded(path: Path, limit: int) -> bytes:
-    """The file's bytes, reading no more than one past ``limit`` (devices never end)."""
-    with open(path, "rb") as handle:
-        return handle.read(limit + 1)
 
 
 def read_content(
@@ -242,7 +223,7 @@ def read_content(
     # could take (each draft is then held to the draft limit).
     limit = _BYTES_PER_CHARACTER * max_draft_chars()
     try:
-        raw = _read_bounded(path, limit) if data is None else data
+        raw = read_at_most(path, limit) if data is None else data
     except OSError as exc:
         result.problems.append(FileProblem(display, 1, 1, f"cannot read the file: {exc.strerror}"))
         return result

@@ -10,6 +10,7 @@ options override it for one run.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .errors import UsageError
 
@@ -20,6 +21,7 @@ __all__ = [
     "RULESET_VARIABLE",
     "max_draft_chars",
     "max_ruleset_bytes",
+    "read_at_most",
 ]
 
 #: The longest draft or comment checked (characters). The design promises any
@@ -48,3 +50,11 @@ def max_draft_chars() -> int:
 def max_ruleset_bytes() -> int:
     """The largest ruleset file to read (``SOCIOPOLICY_MAX_RULESET_BYTES``)."""
     return _read(RULESET_VARIABLE, DEFAULT_MAX_RULESET_BYTES)
+
+
+def read_at_most(path: str | Path, limit: int) -> bytes:
+    """The file's bytes, reading no more than one past ``limit``: a result longer
+    than ``limit`` means the file is over it (and a device such as /dev/zero,
+    which never ends, is not read for ever). Raises OSError as ``open`` does."""
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)

@@ -29,7 +29,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from .errors import RulesetSyntaxError
-from .limits import DEFAULT_MAX_RULESET_BYTES, RULESET_VARIABLE, max_ruleset_bytes
+from .limits import (
+    DEFAULT_MAX_RULESET_BYTES,
+    RULESET_VARIABLE,
+    max_ruleset_bytes,
+    read_at_most,
+)
+from .text import LineIndex
 
 __all__ = [
     "MAX_CHARACTERS",
@@ -39,7 +45,6 @@ __all__ = [
     "ScalarSpan",
     "ValueProblem",
     "YamlDocument",
-    "byte_position",
     "load_yaml",
 ]
 
@@ -380,11 +385,9 @@ class _Builder:
 
 
 def _read_bounded(name: str, limit: int) -> bytes:
-    """The file's bytes, refused without reading further once over ``limit``
-    (a device such as /dev/zero never ends)."""
+    """The file's bytes, refused once over ``limit`` (see limits.read_at_most)."""
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(limit + 1)
+        raw = read_at_most(name, limit)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise RulesetSyntaxError.at(name, f"cannot read the file: {reason}") from None
@@ -396,13 +399,6 @@ def _read_bounded(name: str, limit: int) -> bytes:
             "can also be split with extends)",
         )
     return raw
-
-
-def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """The 1-based line and column (in characters) of byte ``offset`` of UTF-8 ``raw``."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def load_yaml(
@@ -432,7 +428,8 @@ def load_yaml(
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line, column = byte_position(raw, exc.start)
+            before = raw[: exc.start].decode("utf-8", "replace")
+            line, column = LineIndex(before).position(len(before))
             raise RulesetSyntaxError.at(
                 name,
                 f"the file is not UTF-8 text (bad byte at offset {exc.start})",
