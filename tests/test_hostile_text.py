@@ -139,6 +139,10 @@ HOSTILE = {
     # Every character changes when folded: quadratic folding would take minutes.
     "a long run of sharp s": "\u00df" * 200_000,
     "full-width words joined by ideographic spaces": "\uff46\uff55\uff43\uff4b\u3000" * 50_000,
+    # Inputs that made earlier versions of the normalisation quadratic.
+    "leetspeak all through a link": "/" + "1a" * 100_000,
+    "a look-alike letter, then a very long word": "\u0430b " + "x" * 500_000,
+    "alternating combining marks": "e" + "\u0301\u0323" * 100_000,
 }
 
 

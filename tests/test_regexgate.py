@@ -97,6 +97,8 @@ def test_bundled_rules_fire_on_their_examples_through_their_gates() -> None:
         ("(?i)call us", False, "CALL US now"),  # an inline flag for the whole pattern
         ("[[:digit:]]{3}", True, "call 123"),  # a POSIX class of the regex package
         ("(?:hello){e<=1}", True, "helo there"),  # fuzzy matching
+        ("(?:hello){1<=e<=1}", True, "hallo world"),  # fuzzy, with a lower bound
+        ("(?:hello){2i+2d+1s<=4}", True, "hallo world"),  # fuzzy, with costs
     ],
 )
 def test_gates_never_drop_what_regex_only_syntax_matches(

@@ -101,6 +101,12 @@ def test_what_gets_past_loading_is_stopped_when_rendering(
         ("{{ match % items }}", {"match": "%(a)999999999s", "items": {"a": "x"}}),
         ("{{ match }}" * 100, {"match": "x" * 1_000_000}),  # simple: joined without Jinja2
         ("{% for x in items %}{{ match }}{% endfor %}", {"items": [1] * 100, "match": "x" * 500}),
+        # Each %-format doubles the text it is given: stopped at the first too long.
+        (
+            "{{ " + "(" * 26 + '"%(a)s"' + ' % {"a": "%(a)s%(a)s"})' * 26 + " }}",
+            {"match": "x"},
+        ),
+        ("{{ '%s%s%s' % (match, match, match) }}", {"match": "x" * 10_000}),
     ],
 )
 def test_growth_is_stopped_before_the_text_is_made(source: str, values: dict[str, object]) -> None:

@@ -78,7 +78,7 @@ _VISIBLE_RUN = re.compile("[^" + INVISIBLE + "]+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TO_LATIN = str.maketrans(LOOK_ALIKES)
 _LOOK_ALIKE = re.compile("[" + "".join(LOOK_ALIKES) + "]")
-_WORD_WITH_LOOK_ALIKE = re.compile(r"\w*[" + "".join(LOOK_ALIKES) + r"]\w*")
+_WORD_REST = re.compile(r"\w*")
 _LOOK_ALIKE_IN_WORD = re.compile("[" + "".join(LOOK_ALIKES) + "](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _FROM_LEET = str.maketrans(LEET)
@@ -138,9 +138,17 @@ def _may_hide_words(text: str) -> bool:
     """
     if _INVISIBLE_IN_WORD.search(text) or _LOOK_ALIKE_IN_WORD.search(text):
         return True
-    if unicodedata.is_normalized("NFKC", text) and text.casefold() == text.lower():
-        return False  # the usual case, told in C
+    if (
+        len(text) <= _CHECKED_WHOLE
+        and unicodedata.is_normalized("NFKC", text)
+        and text.casefold() == text.lower()
+    ):
+        return False  # the usual case, told in C (not for long texts: see _MOST_MARKS)
     return any(map(_spells_otherwise, set(_NOT_ASCII_CHAR.findall(text))))
+
+
+#: Texts up to this long are asked as a whole whether they are in NFKC form.
+_CHECKED_WHOLE = 10_000
 
 
 @lru_cache(maxsize=4096)
@@ -182,7 +190,7 @@ def cleaned(text: str) -> Normalised | None:
         pieces.append(_Piece(at, done, len(text) - done, len(text) - done, True))
     copy = "".join(out)
     if _LOOK_ALIKE.search(copy):  # same length: the pieces still hold
-        copy = _WORD_WITH_LOOK_ALIKE.sub(_latin_if_mixed, copy)
+        copy = _latin_in_mixed_words(copy)
     if copy == text:
         return None
     return Normalised(copy, pieces, len(text))
@@ -192,6 +200,10 @@ def cleaned(text: str) -> Normalised | None:
 #: folding leaves as it is is copied whole, so every character is looked at a
 #: bounded number of times whatever the text.
 _CHUNK = 64
+#: The most combining marks kept with one letter (Unicode's "stream-safe" limit
+#: is 30): longer runs are folded in pieces, as Python's NFKC takes time that
+#: grows with the square of a run's length.
+_MOST_MARKS = 30
 
 
 def _fold_run(
@@ -213,8 +225,10 @@ def _fold_run(
             continue
         visible = _VISIBLE_RUN.match(text, position, min(end, position + _CHUNK))
         stop = visible.end() if visible is not None else position + 1
-        while stop < end and unicodedata.combining(text[stop]):
+        marks = 0
+        while stop < end and unicodedata.combining(text[stop]) and marks < _MOST_MARKS:
             stop += 1  # marks stay with the letter they belong to
+            marks += 1
         chunk = text[position:stop]
         if _unchanged(chunk):
             out.append(chunk)
@@ -225,7 +239,11 @@ def _fold_run(
         while position < stop:
             # A character with the combining marks after it is one cluster.
             finish = position + 1
-            while finish < stop and unicodedata.combining(text[finish]):
+            while (
+                finish < stop
+                and unicodedata.combining(text[finish])
+                and finish - position <= _MOST_MARKS
+            ):
                 finish += 1
             cluster = text[position:finish]
             if _INVISIBLE.fullmatch(cluster[0]):
@@ -245,9 +263,34 @@ def _unchanged(stretch: str) -> bool:
     return unicodedata.is_normalized("NFKC", stretch) and stretch.casefold() == stretch.lower()
 
 
-def _latin_if_mixed(word: re.Match[str]) -> str:
-    text = word.group()
-    return text.translate(_TO_LATIN) if _ASCII_LETTER.search(text) else text
+def _latin_in_mixed_words(text: str) -> str:
+    """Look-alike letters read as Latin in the words that also have ASCII letters.
+
+    Found from each look-alike letter, out to its word's edges, each word
+    looked at once: time grows in step with the text (a pattern such as
+    ``\\w*[...]\\w*`` would backtrack over every long word).
+    """
+    pieces: list[str] = []
+    done = 0
+    for hit in _LOOK_ALIKE.finditer(text):
+        if hit.start() < done:
+            continue  # in the word just handled
+        start = hit.start()
+        while start > done and _is_word_char(text[start - 1]):
+            start -= 1
+        end = _WORD_REST.match(text, hit.end()).end()  # type: ignore[union-attr]
+        word = text[start:end]
+        pieces += (
+            text[done:start],
+            word.translate(_TO_LATIN) if _ASCII_LETTER.search(word) else word,
+        )
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
@@ -266,14 +309,16 @@ def decoded(normal: Normalised | None, text: str) -> Normalised | None:
     None if no word is written so (see the module)."""
     base = normal.text if normal is not None else text
     words: list[tuple[int, int]] = []
+    looked_to = 0  # every word before this has been looked at (each once)
     for hit in _LEET_BEFORE_LETTER.finditer(base):
         start, end = hit.start(), hit.end()
-        if words and start < words[-1][1]:
-            continue  # in a word already taken
+        if start < looked_to:
+            continue
         while start > 0 and base[start - 1] in _LEET_WORD_CHARS:
             start -= 1
         while end < len(base) and base[end] in _LEET_WORD_CHARS:
             end += 1
+        looked_to = end
         word = base[start:end]
         if len(word) - sum(map(str.isdigit, word)) - word.count("!") - word.count("$") < 3:
             continue  # "10am", "3pm": too few letters to be a disguised word

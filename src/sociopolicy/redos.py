@@ -222,8 +222,27 @@ class _Frame:
         self.nesting = 0
 
 
+_VERBOSE = re.compile(r"\(\?[a-zA-Z]*x")
+_LINE_COMMENT = re.compile(r"#[^\n]*")
+
+
 def pattern_size(pattern: str) -> PatternSize:
     """How large a pattern becomes when compiled, and how deeply its repeats nest.
+
+    Comments are left out, as the engine leaves them out: ``(?#...)`` always,
+    and ``#`` to the end of the line in a verbose pattern (``(?x)``). When a
+    pattern may be verbose only in part, both readings are taken and the
+    larger kept, so brackets hidden in a comment cannot make it look small.
+    """
+    size = _size_of(pattern)
+    if _VERBOSE.search(pattern):
+        verbose = _size_of(pattern, verbose=True)
+        size = PatternSize(max(size.pieces, verbose.pieces), max(size.nesting, verbose.nesting))
+    return size
+
+
+def _size_of(pattern: str, *, verbose: bool = False) -> PatternSize:
+    """:func:`pattern_size` for one reading of the pattern.
 
     The regex engine expands counted repeats when it compiles, and nested
     repeats multiply: ``(?:a{1000}){1000}`` holds a million pieces, and thirty
@@ -239,6 +258,16 @@ def pattern_size(pattern: str) -> PatternSize:
         frame = stack[-1]
         char = pattern[at]
         times: int | None = None
+        if pattern.startswith("(?#", at):  # a comment, to its closing bracket
+            close = pattern.find(")", at)
+            at = len(pattern) if close == -1 else close + 1
+            continue
+        if verbose and char == "#":
+            at = _LINE_COMMENT.match(pattern, at).end()  # type: ignore[union-attr]
+            continue
+        if verbose and char.isspace():
+            at += 1
+            continue
         if char == "\\":
             at += 2
             frame.last, frame.last_nesting = 1, 0

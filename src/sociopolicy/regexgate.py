@@ -48,6 +48,9 @@ _REGEX_ONLY = (
     "(?|", "(?&", "(?R", "(?(", "(?P>", "(*", "\\p", "\\P", "\\X", "\\m", "\\M",
     "\\G", "\\K", "\\L", "\\N", "\\h",
 )  # fmt: skip
+#: A brace that does not start a count ({2}, {2,5}, {2,}): fuzzy matching
+#: ({1<=e<=1}, {2i+2d<=4}) and the like, which Python reads as literal text.
+_NOT_A_COUNT = re.compile(r"\{(?!\d*(?:,\d*)?\})")
 #: A gate is used only if it is expected in fewer texts than this.
 _USEFUL_BELOW = 0.4
 #: The length of a typical text, for the chance that it contains a gate.
@@ -248,7 +251,7 @@ def gate_for(pattern: str, ignore_case: bool) -> str | None:
     pattern is not Python syntax, needs nothing useful, or what it needs is
     found in most texts.
     """
-    if any(token in pattern for token in _REGEX_ONLY):
+    if any(token in pattern for token in _REGEX_ONLY) or _NOT_A_COUNT.search(pattern):
         return None  # Python's parser would read it differently
     flags = re.IGNORECASE if ignore_case else 0
     try:

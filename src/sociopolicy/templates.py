@@ -189,8 +189,15 @@ class _RulesetEnvironment(ImmutableSandboxedEnvironment):
                     and len(many) * max(times, 0) > MAX_RENDERED_CHARS
                 ):
                     raise TemplateLimit("a repetition would make too long a text")
-        if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
-            raise TemplateLimit("a %-format asks for too wide a field")
+        if operator == "%" and isinstance(left, str):
+            if _WIDE_FORMAT.search(left):
+                raise TemplateLimit("a %-format asks for too wide a field")
+            # Each directive may take the longest value, padded to three digits' width.
+            values = right.values() if isinstance(right, dict) else right
+            values = values if isinstance(values, tuple | list | type({}.values())) else [right]
+            longest = max((len(str(v)) for v in values), default=0)
+            if len(left) + left.count("%") * (longest + 999) > MAX_RENDERED_CHARS:
+                raise TemplateLimit("a %-format would make too long a text")
         if (
             operator == "+"
             and isinstance(left, str | list | tuple)
@@ -198,7 +205,10 @@ class _RulesetEnvironment(ImmutableSandboxedEnvironment):
             and len(left) + len(right) > MAX_RENDERED_CHARS
         ):
             raise TemplateLimit("joining these would make too long a text")
-        return super().call_binop(context, operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, str | list | tuple) and len(result) > MAX_RENDERED_CHARS:
+            raise TemplateLimit(f"a calculation made more than {MAX_RENDERED_CHARS:,} characters")
+        return result
 
 
 _ENVIRONMENT = _RulesetEnvironment()
