@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Normalised", "cleaned", "decoded"]
+__all__ = ["Normalised", "cleaned", "decoded", "is_word_char"]
 
 #: Characters that show nothing, dropped before matching.
 INVISIBLE = (
@@ -276,7 +276,7 @@ def _latin_in_mixed_words(text: str) -> str:
         if hit.start() < done:
             continue  # in the word just handled
         start = hit.start()
-        while start > done and _is_word_char(text[start - 1]):
+        while start > done and is_word_char(text[start - 1]):
             start -= 1
         end = _WORD_REST.match(text, hit.end()).end()  # type: ignore[union-attr]
         word = text[start:end]
@@ -289,7 +289,8 @@ def _latin_in_mixed_words(text: str) -> str:
     return "".join(pieces)
 
 
-def _is_word_char(char: str) -> bool:
+def is_word_char(char: str) -> bool:
+    """A letter, digit or underscore: what ``\\w`` matches."""
     return char.isalnum() or char == "_"
 
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .normalise import Normalised, cleaned, decoded
+from .normalise import Normalised, cleaned, decoded, is_word_char
 from .text import APOSTROPHES, Form, inflections, straighten
 
 __all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
@@ -86,19 +86,15 @@ def _escape(char: str) -> str:
     return " +" if char == " " else re.escape(char)
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 def _inside_word(folded: str, end: int) -> bool:
     """Whether a phrase ending at ``end`` (after a word character) ends inside a word:
     an apostrophe follows, then a word character that is not a possessive ``s``."""
     if folded[end : end + 1] != "'":
         return False
     after = folded[end + 1 : end + 2]
-    if not after or not _is_word_char(after):
+    if not after or not is_word_char(after):
         return False
-    return not (after in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " "))
+    return not (after in "sS" and not is_word_char(folded[end + 2 : end + 3] or " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +205,7 @@ class _Trie:
             _escape(char) + child.pattern(char) for char, child in sorted(self.children.items())
         ]
         if self.terminal:
-            branches.append(_END if _is_word_char(previous) else "")
+            branches.append(_END if is_word_char(previous) else "")
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -240,7 +236,7 @@ class PhraseIndex:
         # longest phrase starting at each word.
         word_initial, other_initial = _Trie(), _Trie()
         for key in self._lookup:
-            (word_initial if _is_word_char(key[0]) else other_initial).add(key)
+            (word_initial if is_word_char(key[0]) else other_initial).add(key)
         self._trie = word_initial.pattern() if word_initial.children else None
         # Keys are lower case, so a lower-cased text is matched without
         # IGNORECASE. The search looks only after a character that is not an
@@ -353,7 +349,7 @@ class PhraseIndex:
                 self._resolved[matched] = resolved
         entries, several_words = resolved
         whole = len(matched)
-        cut = _is_word_char(matched[-1]) and _inside_word(folded, start + whole)
+        cut = is_word_char(matched[-1]) and _inside_word(folded, start + whole)
         for number, entry, form, length in entries:
             if not (cut and length == whole):
                 found[number].append(Hit(start, start + length, entry, form))
