@@ -234,7 +234,7 @@ def report(figures: dict[str, Any]) -> str:
         lines.append(f"{name:40} {shown:>12}  {mark}")
     if "proselint_median_us" not in figures:
         lines.append(
-            "proselint: not installed or not working, so not compared (pip install proselint)"
+            "proselint: not installed or not working, so not compared"
         )
     return "\n".join(lines)
 
