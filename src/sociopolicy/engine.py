@@ -281,6 +281,29 @@ class CompiledRuleset:
         # Reports are immutable, so every text with nothing to report shares one.
         self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For the on-disk cache (see rulesetcache.py); the owner is set on restoring."""
+        state = dict(self.__dict__)
+        state.pop("owner", None)
+        state["_plans"] = {}  # they hold bound methods; rebuilt on first use
+        # Where each set's hits go is keyed by the sets' ids, which unpickled
+        # sets do not keep: only the scans are saved, and the keys made again.
+        state["_scans"] = {kind: index for kind, (index, _) in self._scans.items()}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        scans: dict[str, PhraseIndex] = state.pop("_scans")
+        self.__dict__.update(state)
+        self._scans = {
+            kind: (index, {id(s): number for number, s in enumerate(index.sets)})
+            for kind, index in scans.items()
+        }
+
+    def prepare_scans(self) -> None:
+        """Build the merged phrase scan of every kind of text now (see _scan_for)."""
+        for target_kind in self._by_target:
+            self._scan_for(target_kind)
+
     def _scan_for(self, target_kind: str) -> tuple[PhraseIndex, dict[int, int]]:
         """The merged phrase scan for one kind of text, and where each set's hits go.
 

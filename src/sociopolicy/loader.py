@@ -53,6 +53,7 @@ from .patterncache import staged_entries
 from .planning import Planning
 from .redos import backtracking_risk
 from .ruleset import Ruleset, RulesetHeader, Source, cite
+from .rulesetcache import restore, store
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
@@ -533,8 +534,18 @@ def locate_in(ruleset: Ruleset, rule_id: str, loc: Sequence[str | int] = ()) -> 
 
 
 def layer_of(ruleset: Ruleset) -> Layer | None:
-    """The merged content a loaded ruleset was built from (None if built otherwise)."""
-    layer: Layer | None = ruleset.__pydantic_private__.get("_layer")  # type: ignore[union-attr]
+    """The merged content a loaded ruleset was built from (None if built otherwise).
+
+    A ruleset restored from the disk cache reads its files again for it, once.
+    """
+    private = ruleset.__pydantic_private__
+    assert private is not None
+    layer: Layer | None = private.get("_layer")
+    origin = private.get("_origin")
+    if layer is None and origin is not None:
+        path, confine = origin
+        layer = _Resolver(path.resolve().parent if confine else None).resolve(path)
+        ruleset._layer = layer
     return layer
 
 
@@ -565,8 +576,13 @@ class _Cache:
             entry = self._entries.get(key)
         if entry is not None and all(_stamp_of(s[0]) == s for s in entry[0]):
             return entry[1]
-        with staged_entries():  # a refused ruleset leaves nothing in the pattern cache
-            ruleset, stamps = _build(path, confine)
+        restored = restore(path, confine)
+        if restored is not None:
+            ruleset, stamps = restored
+        else:
+            with staged_entries():  # a refused ruleset leaves nothing in the pattern cache
+                ruleset, stamps = _build(path, confine)
+            store(path, confine, ruleset, stamps)
         with self._lock:
             self._entries[key] = (tuple(stamps), ruleset)
         return ruleset

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-__all__ = ["cache_file", "is_known", "pattern_groups", "staged_entries"]
+__all__ = ["cache_file", "cache_folder", "is_known", "pattern_groups", "staged_entries"]
 
 _FILE_NAME = "patterns.json"
 _MAX_ENTRIES = 20_000
@@ -37,15 +37,21 @@ _known: dict[str, tuple[str, ...]] | None = None
 _dirty = False
 
 
-def cache_file() -> Path | None:
-    """Where the cache is kept, or None when caching is turned off."""
+def cache_folder() -> Path | None:
+    """sociopolicy's cache folder, or None when caching is turned off."""
     if os.environ.get("SOCIOPOLICY_NO_CACHE"):
         return None
     folder = os.environ.get("SOCIOPOLICY_CACHE_DIR")
     if not folder:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "sociopolicy")
-    return Path(folder) / _FILE_NAME
+    return Path(folder)
+
+
+def cache_file() -> Path | None:
+    """Where the pattern cache is kept, or None when caching is turned off."""
+    folder = cache_folder()
+    return folder / _FILE_NAME if folder is not None else None
 
 
 def _digest(pattern: str, flags: int) -> str:

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .normalise import Normalised, cleaned, decoded, is_word_char
 from .text import APOSTROPHES, Form, inflections, straighten
@@ -105,6 +105,11 @@ class PhraseEntry:
     phrase: str
     ignore_case: bool
     spellings: frozenset[str]  # accepted spellings with capitals, when case matters
+
+    def __reduce__(self) -> tuple[type[PhraseEntry], tuple[int, str, bool, frozenset[str]]]:
+        # Rebuilt by its constructor: much quicker to unpickle, by the thousand
+        # (see rulesetcache), than a dataclass's default.
+        return PhraseEntry, (self.index, self.phrase, self.ignore_case, self.spellings)
 
 
 class Hit(NamedTuple):
@@ -246,16 +251,28 @@ class PhraseIndex:
         # word start is found, overlaps included. The text is searched with a
         # space in front, for a phrase at its very start.
         self._resolved: dict[str, _Resolved] = {}
-        self._starts: re.Pattern[str] | None = None
+        self._starts: re.Pattern[str] | None = None  # compiled by _word_starts
         self._any_case: re.Pattern[str] | None = None
-        if self._trie is not None:
-            self._starts = re.compile("[^0-9a-z_]" + _START + "(?=(" + self._trie + "))")
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
         if other_initial.children:
             self._symbolic = re.compile(
                 r"(?<!\w)(?=(" + other_initial.pattern() + "))", re.IGNORECASE
             )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the ruleset cache: the big expressions are compiled again when first
+        used, so a process pays only for the kinds of text it checks."""
+        state = dict(self.__dict__)
+        state.update(_starts=None, _any_case=None, _resolved={})
+        return state
+
+    def _word_starts(self) -> re.Pattern[str]:
+        """The search for phrases starting with a letter or digit (see __init__)."""
+        assert self._trie is not None
+        if self._starts is None:
+            self._starts = re.compile("[^0-9a-z_]" + _START + "(?=(" + self._trie + "))")
+        return self._starts
 
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given.
@@ -297,11 +314,11 @@ class PhraseIndex:
     def _scan_as_written(self, text: str) -> list[list[Hit]]:
         found: list[list[Hit]] = [[] for _ in self.sets]
         folded = fold(text)
-        if self._starts is not None:
+        if self._trie is not None:
             lowered = folded.lower()
             if len(lowered) == len(text):
                 record = self._record
-                for match in self._starts.finditer(" " + lowered):
+                for match in (self._starts or self._word_starts()).finditer(" " + lowered):
                     start, end = match.span(1)
                     record(found, text[start - 1 : end - 1], start - 1, folded)
             else:  # lower-casing changed the length ("İ"): match the text as it is

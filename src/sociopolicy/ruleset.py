@@ -102,16 +102,23 @@ class Ruleset(BaseModel):
     #: The merged, unvalidated content with where each part was written (for
     #: locating examples, vars and rules in their files; see loader.locate_in).
     _layer: Any = PrivateAttr(default=None)
+    #: (path, confine) of a ruleset restored from the disk cache, whose layer is
+    #: read again only if something asks for it (see loader.layer_of).
+    _origin: Any = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickle the validated content only; the compiled form is rebuilt on
         unpickling (in a worker process, say), from these rules."""
         state = super().__getstate__()
-        state["__pydantic_private__"] = {"_compiled": None, "_layer": None}
+        state["__pydantic_private__"] = {"_compiled": None, "_layer": None, "_origin": None}
         return state
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
+        from .rulesetcache import is_restoring
+
+        if is_restoring():
+            return  # the disk cache restores the compiled form itself
         from .loader import compile_loaded  # the loader imports this module
 
         compile_loaded(self)
