@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -351,6 +352,74 @@ def test_ascii_fast_paths_find_what_the_general_regexes_find(text: str) -> None:
         assert [m.span() for m in ascii_version.finditer(text)] == [
             m.span() for m in general.finditer(text)
         ]
+
+
+# What the capital-word regexes found before they were made to skip numbers:
+# every word of capitals and digits, of which the rule kept those with letters.
+_ALL_CAPITAL_WORDS = regex.compile(
+    r"(?<![\p{L}\p{N}])[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+)
+
+
+@given(st.text(alphabet="AZaz09-'\u2019 .\nÉé٣"))
+def test_capital_words_are_the_words_of_capitals_that_have_a_capital(text: str) -> None:
+    expected = [
+        m.span() for m in _ALL_CAPITAL_WORDS.finditer(text) if any(c.isupper() for c in m.group())
+    ]
+    assert [m.span() for m in shouting._CAPITAL_WORD.finditer(text)] == expected
+    if text.isascii():
+        assert [m.span() for m in shouting._ASCII_CAPITAL_WORD.finditer(text)] == expected
+
+
+# An email address as one regex finds it (slower: tried at every character).
+_WHOLE_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b"
+)
+
+
+@given(st.text(alphabet="ab1_.+-@ é\n"))
+def test_emails_are_found_as_the_whole_regex_finds_them(text: str) -> None:
+    expected = [(m.start(), m.end(), m.group(1)) for m in _WHOLE_EMAIL.finditer(text)]
+    assert list(privacy.emails(text)) == expected
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "DOB",
+                "d.o.b.",
+                "d.ob",
+                "do.b",
+                "date of birth",
+                "born on",
+                "Born",
+                "birthday",
+                "is",
+                ":",
+                " ",
+                "  ",
+                "\n",
+                "3/4/1990",
+                "12 March 1985",
+                "March 3, 2001",
+                "do",
+                "undo",
+                "b",
+                "reborn",
+                "14.02.99",
+                "İ",
+            ]
+        )
+    )
+)
+def test_birth_dates_are_found_as_the_whole_regex_finds_them(words: list[str]) -> None:
+    text = "".join(words)
+    expected = [m.span(1) for m in privacy._BIRTH.finditer(text)]
+    lowered = text.lower()
+    if not any(word in lowered for word in ("born", "birth", "dob", "d.o.b")):
+        expected = []  # the detector's gate: none of its words
+    assert list(privacy.birth_dates(text, lowered)) == expected
 
 
 template_values = st.one_of(

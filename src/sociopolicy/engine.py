@@ -97,9 +97,11 @@ def decide(actions: Iterable[Action]) -> Decision:
 
 
 _ACTION_RANK = {kind: rank for rank, kind in enumerate(ACTION_ORDER)}
+_NO_FEATURES: frozenset[Feature] = frozenset()
 _MESSAGE_CACHE_SIZE = 4096
 _LONGEST_CACHED_EXCERPT = 256
 _PLAN_CACHE_SIZE = 256
+_CHOSEN_CACHE_SIZE = 1024
 
 
 def _values_key(values: Mapping[str, Any]) -> Hashable:
@@ -193,18 +195,13 @@ class _Step(NamedTuple):
     comment_rules: frozenset[str] | None
 
 
-class _Plan(NamedTuple):
+class _Plan:
     """The rules to run for one kind of text, platform and context."""
 
-    steps: tuple[_Step, ...]
-    #: Numbers of the steps that are not tied to a phrase set of the merged scan.
-    untied: tuple[int, ...]
-    #: For each merged-scan position, the numbers of the steps that need its hits:
-    #: only they are looked at when it has some (most texts hit few sets).
-    tied: tuple[tuple[int, tuple[int, ...]], ...]
+    __slots__ = ("_chosen", "steps", "tied", "untied")
 
-    @classmethod
-    def of(cls, steps: tuple[_Step, ...]) -> _Plan:
+    def __init__(self, steps: tuple[_Step, ...]) -> None:
+        self.steps = steps
         untied: list[int] = []
         tied: dict[int, list[int]] = {}
         for number, step in enumerate(steps):
@@ -212,11 +209,20 @@ class _Plan(NamedTuple):
                 untied.append(number)
             else:
                 tied.setdefault(step.required_at, []).append(number)
-        return cls(
-            steps, tuple(untied), tuple((at, tuple(numbers)) for at, numbers in tied.items())
-        )
+        #: Numbers of the steps that are not tied to a phrase set of the merged scan.
+        self.untied = tuple(untied)
+        #: For each merged-scan position, the numbers of the steps that need its hits:
+        #: only they are looked at when it has some (most texts hit few sets).
+        self.tied = tuple((at, tuple(numbers)) for at, numbers in tied.items())
+        #: The steps worth trying, by the text's features and which scan positions
+        #: have hits: texts fall into few such classes, so each is worked out once.
+        self._chosen: dict[Hashable, tuple[_Step, ...]] = {}
 
-    def for_hits(self, scanned: Sequence[Sequence[Hit]]) -> Iterable[_Step]:
+    @classmethod
+    def of(cls, steps: tuple[_Step, ...]) -> _Plan:
+        return cls(steps)
+
+    def for_hits(self, scanned: Sequence[Sequence[Hit]]) -> Sequence[_Step]:
         """The steps worth trying on a text with these scan hits, in plan order."""
         if not self.tied:
             return self.steps
@@ -227,6 +233,24 @@ class _Plan(NamedTuple):
         numbers.sort()
         steps = self.steps
         return [steps[number] for number in numbers]
+
+    def chosen(
+        self, features: frozenset[Feature], scanned: Sequence[Sequence[Hit]] | None
+    ) -> tuple[_Step, ...]:
+        """:meth:`for_hits`, less the steps that need a feature the text lacks."""
+        key = (features, tuple(map(bool, scanned)) if scanned is not None else None)
+        found = self._chosen.get(key)
+        if found is None:
+            candidates = self.for_hits(scanned) if scanned is not None else self.steps
+            found = tuple(
+                step
+                for step in candidates
+                if step.needs is None or not step.needs.isdisjoint(features)
+            )
+            if len(self._chosen) >= _CHOSEN_CACHE_SIZE:
+                self._chosen.clear()
+            self._chosen[key] = found
+        return found
 
 
 class _Fired(NamedTuple):
@@ -392,28 +416,31 @@ class CompiledRuleset:
         analysed = AnalysedText(text, platform, media, comment)
         scanned: list[list[Hit]] | None = None
         index, positions = self._scan_for(target_kind)
-        if only is None and positions:
-            # The normalised copy (see normalise.py) is worked out once, for the
-            # scan and for the pattern rules.
-            normal = analysed.memo("cleaned", cleaned)
-            scanned = index.scan_with(text, normal)
-            analysed.remember_all(positions, scanned)
-            steps = plan.for_hits(scanned)
-        features = text_features(text, media) if self._uses_features else frozenset()
+        features = text_features(text, media) if self._uses_features else _NO_FEATURES
+        if only is None:
+            if positions:
+                # The normalised copy (see normalise.py) is worked out once, for
+                # the scan and for the pattern rules.
+                normal = analysed.memo("cleaned", cleaned)
+                scanned = index.scan_with(text, normal)
+                analysed.remember_all(positions, scanned)
+            # Only steps that can fire: tied to a phrase set with hits (or to
+            # none) and needing no feature the text lacks.
+            steps = plan.chosen(features, scanned)
         # Worked out at the first finding: most texts have none.
         lines: LineIndex | None = None
         shared: dict[str, Any] = {}
         for item, needs, required, required_at, find, after in steps:
-            if needs is not None and needs.isdisjoint(features):
+            if only is not None and needs is not None and needs.isdisjoint(features):
                 continue  # cannot fire on a text without any of them
+            if (
+                required is not None
+                and (scanned is None or required_at is None)
+                and not analysed.hits(required)
+            ):
+                continue  # cannot fire without those words (not known from the scan)
             if after is not None and (comment is None or after.isdisjoint(comment_rules)):
                 continue  # not a reply to a comment of that type
-            if required is not None and not (
-                scanned[required_at]
-                if scanned is not None and required_at is not None
-                else analysed.hits(required)
-            ):
-                continue  # cannot fire without those words
             try:
                 findings = list(find(analysed))
             except CheckIncomplete as exc:

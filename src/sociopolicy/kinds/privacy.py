@@ -27,7 +27,11 @@ Detector = Literal[
 ]
 DETECTORS: tuple[str, ...] = get_args(Detector)
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
+# An email address is found from its "@": the domain by this regex, the local
+# part (letters, digits and "_.+-") by reading back from the "@". Searching for
+# the whole address would try the regex at every character of the text.
+_AT_DOMAIN = re.compile(r"@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
+_LOCAL_PART = frozenset("_.+-")
 # Mobile numbers: Australia 04xx xxx xxx, UK 07xxx xxxxxx, New Zealand 02x xxx xxxx,
 # each also with the country code (+61 4.., +44 7..., +64 2..).
 _MOBILE = re.compile(
@@ -239,13 +243,12 @@ class _PrivacyMatcher:
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         body = text.text
         if "email" in self.detect and "@" in body:
-            for m in _EMAIL.finditer(body):
-                if _is_role_address(m.group()):
+            for start, end, domain in emails(body):
+                if _is_role_address(body[start:end]):
                     continue
-                domain = m.group(1).lower()
-                parts = domain.split(".")
+                parts = domain.lower().split(".")
                 if not any(".".join(parts[i:]) in self.allowed_domains for i in range(len(parts))):
-                    yield _found(m.start(), m.end(), "email")
+                    yield _found(start, end, "email")
         flavour = 0 if body.isascii() else 1
         first_digit = _DIGITS[flavour].search(body)
         if first_digit is None:
@@ -263,9 +266,8 @@ class _PrivacyMatcher:
                 yield _found(unit.start() if unit else start, m.end(), "street_address")
         if "date_of_birth" in self.detect:
             lowered = text.memo("lower", str.lower)
-            if "born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered:
-                for m in _BIRTH.finditer(body):
-                    yield _found(m.start(1), m.end(1), "date_of_birth")
+            for start, end in birth_dates(body, lowered):
+                yield _found(start, end, "date_of_birth")
 
     def _numbers(
         self,
@@ -307,6 +309,57 @@ class _PrivacyMatcher:
                         continue  # "64 20..." inside a longer number is no country code
                     reported.add(m.span())
                     yield _found(m.start(), m.end(), "mobile")
+
+
+def emails(body: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, domain)`` of each email address, left to right, none overlapping.
+
+    The same addresses as searching for ``[\\w.+-]+@domain`` from each
+    character that does not follow one of those characters, in linear time.
+    """
+    reached = 0
+    for m in _AT_DOMAIN.finditer(body):
+        at = start = m.start()
+        while start > 0 and (body[start - 1].isalnum() or body[start - 1] in _LOCAL_PART):
+            start -= 1
+        # No local part, or one that began inside the last address found (an
+        # address cannot start within another).
+        if start == at or start < reached:
+            continue
+        reached = m.end()
+        yield start, reached, m.group(1)
+
+
+# Every date of birth begins with one of these (after lower-casing).
+_BIRTH_STARTS = ("do", "d.o", "date", "born", "birth")
+
+
+def birth_dates(body: str, lowered: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each date given as a date of birth ("DOB 3/4/1990").
+
+    ``lowered`` is ``body.lower()``. The regex is tried only where one of its
+    opening words appears, not at every character of the text.
+    """
+    if not ("born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered):
+        return
+    if len(lowered) != len(body):  # lower-casing moved the offsets ("İ")
+        for m in _BIRTH.finditer(body):
+            yield m.span(1)
+        return
+    starts = set()
+    for word in _BIRTH_STARTS:
+        at = lowered.find(word)
+        while at != -1:
+            starts.add(at)
+            at = lowered.find(word, at + 1)
+    reached = 0
+    for at in sorted(starts):
+        if at < reached:
+            continue
+        found = _BIRTH.match(body, at)
+        if found is not None:
+            reached = found.end()
+            yield found.span(1)
 
 
 def _mobiles_starting_in(body: str, first: int, last: int) -> Iterator[re.Match[str]]:
@@ -416,8 +469,8 @@ def written_details(text: str, kinds: frozenset[str]) -> Iterator[tuple[DetailKi
     """
     flavour = 0 if text.isascii() else 1
     if "email" in kinds and "@" in text:
-        for m in _EMAIL.finditer(text):
-            yield "email", m.start(), m.end()
+        for start, end, _ in emails(text):
+            yield "email", start, end
     if "number" in kinds:
         for m in _DIGIT_RUNS[flavour].finditer(text):
             yield "number", m.start(), m.end()
@@ -425,5 +478,5 @@ def written_details(text: str, kinds: frozenset[str]) -> Iterator[tuple[DetailKi
         for m in _ADDRESSES[flavour].finditer(text):
             yield "street_address", m.start(), m.end()
     if "date_of_birth" in kinds:
-        for m in _BIRTH.finditer(text):
+        for m in _BIRTH.finditer(text):  # given any date after such words: no gate
             yield "date_of_birth", m.start(1), m.end(1)

@@ -17,14 +17,24 @@ __all__ = ["ShoutingRule"]
 
 # A word: letters and digits, joined by hyphens or apostrophes ("COVID-19", "DON'T").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
-# A word with no lower-case letter: capitals, digits, inner hyphens or
-# apostrophes (words of digits alone are left out afterwards: a look-ahead for
-# a capital would be tried again at every digit of a long run). Each regex has
-# a faster twin for ASCII text, which finds the same words there.
+# A word with no lower-case letter and at least one capital: capitals, digits,
+# inner hyphens or apostrophes. Groups of digits may come before the first
+# capital ("12-ABC"); numbers alone are never matched, so a long text of
+# figures costs no match objects. Each regex has a faster twin for ASCII text,
+# which finds the same words there.
 _CAPITAL_WORD = regex.compile(
-    r"(?<![\p{L}\p{N}])[\p{Lu}\p{N}]+(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
+    r"(?<![\p{L}\p{N}])(?:\p{N}+['\u2019\-])*\p{N}*\p{Lu}[\p{Lu}\p{N}]*"
+    r"(?:['\u2019\-][\p{Lu}\p{N}]+)*(?![\p{L}\p{N}])"
 )
-_ASCII_CAPITAL_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]+(?:['\-][A-Z0-9]+)*(?![A-Za-z0-9])")
+# The ASCII twin is written to start with a character class, so the regex
+# engine skips straight to digits and capitals; the look-behind after it says
+# the word starts there, and the branch on that first character takes the
+# place of the leading digit groups.
+_ASCII_CAPITAL_WORD = re.compile(
+    r"[0-9A-Z](?<![A-Za-z0-9].)"
+    r"(?:(?<=[0-9])[0-9]*(?:['\-][0-9]+)*['\-]?[A-Z]|(?<=[A-Z]))"
+    r"[A-Z0-9]*(?:['\-][A-Z0-9]+)*(?![A-Za-z0-9])"
+)
 _TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
 _ASCII_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")
 # Between the words of one run: spaces and light punctuation, no sentence end.
@@ -131,14 +141,20 @@ class _ShoutingMatcher:
         words = []
         for m in capital_words.finditer(body):
             word = m.group()
-            # Numbers are most of the matches, and the quickest to rule out.
-            if not word.isdigit() and word not in self.allow and _letters(word) >= 2:
+            if word not in self.allow and _letters(word) >= 2:
                 words.append((m.start(), m.end(), word))
         if not words:
             return
-        kept = [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
-        if self.labels:
-            kept += [m.span(1) for m in _LABEL.finditer(body)]
+        lowered = text.memo("lower", str.lower)
+        kept = []
+        if "text" in lowered or "txt" in lowered or "sms" in lowered:
+            kept += [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
+        if self.labels and ":" in body:
+            # A label opens a line: only the lines with words in capitals are read.
+            for line_start in _line_starts(body, [start for start, _, _ in words]):
+                label = _LABEL.match(body, line_start)
+                if label is not None:
+                    kept.append(label.span(1))
         if kept:
             covered = Spans(kept)
             words = [w for w in words if not covered.contain(w[0], w[1])]
@@ -150,7 +166,15 @@ class _ShoutingMatcher:
             if _letters(word) >= self.min_letters and not _has_digit(word)
         }
         if self.max_ratio is not None and long_capital:
-            long_words = len(self.long_word.findall(body))
+            # Long words are counted only as far as the answer needs: in a long
+            # text with a few words in capitals, the count soon passes the most
+            # that would let them reach the share.
+            most = len(long_capital) / self.max_ratio
+            long_words = 0
+            for _ in self.long_word.finditer(body):
+                long_words += 1
+                if long_words > most:
+                    break
             if long_words >= self.min_words and len(long_capital) >= self.max_ratio * long_words:
                 yield self._finding(text.text, body, words[0][0], words[-1][1], len(words))
                 return
@@ -183,6 +207,22 @@ class _ShoutingMatcher:
             lowered = lowered[:1].upper() + lowered[1:]
         replacements = (lowered,) if lowered != span else ()
         return Finding(start, end, replacements=replacements, values={"words": count})
+
+
+def _line_starts(body: str, offsets: list[int]) -> list[int]:
+    """The start of each line holding one of ``offsets`` (sorted), once each;
+    each character is looked at once, however many offsets share a line."""
+    starts: list[int] = []
+    newline = -1
+    searched = 0
+    for offset in offsets:
+        found = body.rfind("\n", searched, offset)
+        if found != -1:
+            newline = found
+        searched = max(searched, offset)
+        if not starts or starts[-1] != newline + 1:
+            starts.append(newline + 1)
+    return starts
 
 
 def _has_digit(word: str) -> bool:
