@@ -371,6 +371,48 @@ def test_capital_words_are_the_words_of_capitals_that_have_a_capital(text: str) 
         assert [m.span() for m in shouting._ASCII_CAPITAL_WORD.finditer(text)] == expected
 
 
+# Keywords to send by text message, as one regex over the whole text finds them.
+_TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms)\s+(\w+)\s+to\s+\+?\d[\d ]{2,}", re.IGNORECASE)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "text",
+                "TEXT",
+                "Txt",
+                "sms",
+                "\u017fms",  # a long s, which folds to s
+                "STOP",
+                "GO",
+                "JOIN_NOW",
+                "to",
+                "TO",
+                "0400",
+                "+61 400",
+                "12",
+                " ",
+                "  ",
+                "\n",
+                "x",
+                "_",
+                "-",
+                "mytext",
+                "İ",
+            ]
+        )
+    )
+)
+def test_text_keywords_are_read_as_the_whole_regex_finds_them(words: list[str]) -> None:
+    text = "".join(words)
+    capitals = [m.span() for m in shouting._CAPITAL_WORD.finditer(text)]
+    expected = Spans(m.span(1) for m in _TEXT_KEYWORD.finditer(text))
+    found = Spans(shouting.keywords(text, capitals))
+    for start, end in capitals:
+        assert found.contain(start, end) == expected.contain(start, end), (start, end)
+
+
 # An email address as one regex finds it (slower: tried at every character).
 _WHOLE_EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b"

@@ -46,8 +46,11 @@ _LABEL = regex.compile(
     r"^[ \t]*(?:[^\p{L}\p{N}\s]+[ \t]*)*((?:\p{L}+[ \t]+){0,2}\p{L}+)[ \t]*:(?=\s*\S*\p{Ll})",
     regex.MULTILINE,
 )
-# A keyword to send by text message to a number ("text STOP to 0400 000 000").
-_TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms)\s+(\w+)\s+to\s+\+?\d[\d ]{2,}", re.IGNORECASE)
+# A keyword to send by text message follows "text", "txt" or "sms" and comes
+# before "to" and a number ("text STOP to 0400 000 000"): the word and what
+# follows it, read from each word in capitals (see keywords).
+_WORD_RUN = re.compile(r"\w+")
+_TO_NUMBER = re.compile(r"\s+to\s+\+?\d[\d ]{2,}", re.IGNORECASE)
 
 
 class ShoutingRule(RuleBase):
@@ -148,7 +151,7 @@ class _ShoutingMatcher:
         lowered = text.memo("lower", str.lower)
         kept = []
         if "text" in lowered or "txt" in lowered or "sms" in lowered:
-            kept += [m.span(1) for m in _TEXT_KEYWORD.finditer(body)]
+            kept += keywords(body, [(start, end) for start, end, _ in words])
         if self.labels and ":" in body:
             # A label opens a line: only the lines with words in capitals are read.
             for line_start in _line_starts(body, [start for start, _, _ in words]):
@@ -207,6 +210,39 @@ class _ShoutingMatcher:
             lowered = lowered[:1].upper() + lowered[1:]
         replacements = (lowered,) if lowered != span else ()
         return Finding(start, end, replacements=replacements, values={"words": count})
+
+
+def keywords(body: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The keywords to send by text message among ``words`` (spans of words in
+    capitals), as ``\\b(?:text|txt|sms)\\s+(\\w+)\\s+to\\s+\\+?\\d[\\d ]{2,}`` (any
+    case) would give them in its group.
+
+    Read around each word rather than by searching the whole text, so a long
+    text with "text" somewhere costs no more than the words in capitals.
+    """
+    found = []
+    for start, _ in words:
+        before = start
+        while before > 0 and body[before - 1].isspace():
+            before -= 1
+        if before == start:
+            continue
+        command = next(
+            (
+                before - len(c)
+                for c in ("text", "txt", "sms")
+                if before >= len(c) and body[before - len(c) : before].casefold() == c
+            ),
+            -1,
+        )
+        if command < 0 or (
+            command > 0 and (body[command - 1].isalnum() or body[command - 1] == "_")
+        ):
+            continue
+        run = _WORD_RUN.match(body, start)
+        if run is not None and _TO_NUMBER.match(body, run.end()):
+            found.append(run.span())
+    return found
 
 
 def _line_starts(body: str, offsets: list[int]) -> list[int]:
