@@ -16,6 +16,7 @@ from sociopolicy import Action, Report, Violation, bundled_rulesets, check_draft
 from sociopolicy.engine import CompiledRuleset
 from sociopolicy.kinds import AnalysedText, emoji, privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
+from sociopolicy.kinds.hashtags import hashtag_spans
 from sociopolicy.kinds.punctuation import PunctuationRule, trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
 from sociopolicy.templates import compile_template
@@ -411,6 +412,12 @@ def test_text_keywords_are_read_as_the_whole_regex_finds_them(words: list[str]) 
     found = Spans(shouting.keywords(text, capitals))
     for start, end in capitals:
         assert found.contain(start, end) == expected.contain(start, end), (start, end)
+
+
+@given(st.text(alphabet="#&a1_é \n."))
+def test_hashtags_are_found_as_a_look_behind_first_finds_them(text: str) -> None:
+    reference = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
+    assert hashtag_spans(text) == [m.span() for m in reference.finditer(text)]
 
 
 # An email address as one regex finds it (slower: tried at every character).

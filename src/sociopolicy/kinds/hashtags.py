@@ -14,7 +14,9 @@ from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["HashtagsRule", "hashtag_spans", "split_words"]
 
-_HASHTAG = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
+# The "#" comes first, so the regex engine skips from one "#" to the next; the
+# look-behind after it says what may not come before it.
+_HASHTAG = re.compile(r"#(?<![\w#&].)(\w*[^\W\d_]\w*)")
 _LONGEST_WORD = 30
 
 
