@@ -121,6 +121,10 @@ class Hit(NamedTuple):
     form: Form
 
 
+#: Builds a Hit from a tuple without the Python-level ``__new__`` of a NamedTuple.
+_new_hit = tuple.__new__
+
+
 #: The longest phrase a list may hold, in characters and in words: phrases are
 #: a few words, and longer ones would make the merged expression costly.
 MAX_PHRASE_CHARS = 200
@@ -366,10 +370,15 @@ class PhraseIndex:
                 self._resolved[matched] = resolved
         entries, several_words = resolved
         whole = len(matched)
-        cut = is_word_char(matched[-1]) and _inside_word(folded, start + whole)
+        # Most matches are not followed by an apostrophe: the full test is rare.
+        cut = (
+            folded[start + whole : start + whole + 1] == "'"
+            and is_word_char(matched[-1])
+            and _inside_word(folded, start + whole)
+        )
         for number, entry, form, length in entries:
             if not (cut and length == whole):
-                found[number].append(Hit(start, start + length, entry, form))
+                found[number].append(_new_hit(Hit, (start, start + length, entry, form)))
         return several_words
 
     def _resolve(self, matched: str) -> _Resolved:
