@@ -5,22 +5,24 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sociopolicy import Action, Report, Violation, bundled_rulesets, check_draft, load_ruleset
 from sociopolicy.engine import CompiledRuleset
-from sociopolicy.kinds import AnalysedText, emoji, privacy, shouting
+from sociopolicy.kinds import AnalysedText, emoji, length, privacy, shouting
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import hashtag_spans
+from sociopolicy.kinds.links import URL_PATTERN
 from sociopolicy.kinds.punctuation import PunctuationRule, trie_pattern
 from sociopolicy.kinds.readability import has_long_sentence, prose_counts, sentence_words
 from sociopolicy.templates import compile_template
-from sociopolicy.text import Spans, sentences
+from sociopolicy.text import Spans, grapheme_spans, graphemes, sentences
 
 # Text built from words the rules know, so that violations are common, mixed
 # with arbitrary Unicode so that odd input is covered too.
@@ -418,6 +420,86 @@ def test_text_keywords_are_read_as_the_whole_regex_finds_them(words: list[str]) 
 def test_hashtags_are_found_as_a_look_behind_first_finds_them(text: str) -> None:
     reference = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
     assert hashtag_spans(text) == [m.span() for m in reference.finditer(text)]
+
+
+def _x_length_cluster_by_cluster(text: str) -> int:
+    """X's weighted length read one grapheme cluster at a time (the reference)."""
+    text = unicodedata.normalize("NFC", text)
+
+    def units(piece: str) -> int:
+        total = 0
+        for cluster in graphemes(piece):
+            if length._is_emoji(cluster):
+                total += 2
+            else:
+                total += sum(1 if length._light(c) else 2 for c in cluster)
+        return total
+
+    total, position = 0, 0
+    for match in URL_PATTERN.finditer(text):
+        total += units(text[position : match.start()]) + 23
+        position = match.end()
+    return total + units(text[position:])
+
+
+_X_PIECES = [
+    "a", "B", " ", "\r", "\n", "\r\n", "é", "e\u0301", "道", "\u0958", "\u0600", "\u0915",
+    "😀", "👍🏽", "👩\u200d💻", "\u200d", "🇦", "🇺", "🇦🇺", "1\ufe0f\u20e3", "#\u20e3",
+    "\u20e3", "©", "©\ufe0f", "\u2764", "\ufe0f", "\u0301", "https://x.org/a", "www.gov.au",
+    "http://localhost", ".", ":", "\U0001f3f4\U000e0067\U000e0062\U000e007f",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_X_PIECES), max_size=60))
+def test_x_length_is_counted_as_cluster_by_cluster(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = _x_length_cluster_by_cluster(text)
+    assert length.x_weighted_length(text) == expected
+    assert length._x_upper_bound(text) >= expected
+
+
+def _segments_cluster_by_cluster(text: str, counting: str) -> list[tuple[int, int, int, bool]]:
+    """The reference segments: an ASCII piece whole, any other grapheme by grapheme."""
+    weigh = {
+        "x": length._x_weight,
+        "graphemes": lambda _: 1,
+        "threads": length._threads_weight,
+    }[counting]
+
+    def piece(start: int, end: int) -> list[tuple[int, int, int, bool]]:
+        part = text[start:end]
+        if not part:
+            return []
+        if part.isascii() and "\r\n" not in part:
+            return [(start, end, end - start, True)]
+        return [(a, b, weigh(text[a:b]), False) for a, b in grapheme_spans(text, start, end)]
+
+    if counting != "x":
+        return piece(0, len(text))
+    found, position = [], 0
+    for match in URL_PATTERN.finditer(text):
+        found += piece(position, match.start())
+        found.append((match.start(), match.end(), 23, False))
+        position = match.end()
+    return found + piece(position, len(text))
+
+
+@given(
+    st.lists(st.sampled_from(_X_PIECES), max_size=60),
+    st.integers(min_value=1, max_value=120),
+    st.sampled_from(["x", "graphemes", "threads"]),
+)
+@example(["\r\n", "é"], 1, "graphemes")  # CR LF is one cluster, next to a run of others
+@example(["é", "1\ufe0f\u20e3"], 1, "x")  # a keycap begins with an ASCII digit
+def test_segments_cut_where_cluster_by_cluster_segments_cut(
+    pieces: list[str], limit: int, counting: str
+) -> None:
+    text = unicodedata.normalize("NFC", "".join(pieces))
+    expected = length.count_and_cut(_segments_cluster_by_cluster(text, counting), limit)
+    assert length.count_and_cut(length.SEGMENTERS[counting](text), limit) == expected
+    runs = length.RUN_SEGMENTERS[counting](text)
+    weigh = length.CLUSTER_WEIGHTS[counting]
+    assert length.count_and_cut(runs, limit, text, weigh) == expected
 
 
 # An email address as one regex finds it (slower: tried at every character).

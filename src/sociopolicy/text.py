@@ -12,6 +12,7 @@ import regex
 
 __all__ = [
     "APOSTROPHES",
+    "GRAPHEME",
     "Form",
     "LineIndex",
     "Spans",
@@ -68,7 +69,8 @@ _IRREGULAR: dict[str, tuple[str, str, str]] = {
 }
 
 
-_GRAPHEME = regex.compile(r"\X")
+#: One grapheme cluster (a character as people see it).
+GRAPHEME = regex.compile(r"\X")
 # The grapheme regex looks back over every flag letter before a cluster, so a
 # long run of them makes it slow; such texts are split into bounded pieces.
 _LONG_FLAG_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{16,}")
@@ -84,12 +86,12 @@ def grapheme_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     """
     end = len(text) if end is None else end
     if _LONG_FLAG_RUN.search(text, start, end) is None:
-        for cluster in _GRAPHEME.finditer(text, start, end):
+        for cluster in GRAPHEME.finditer(text, start, end):
             yield cluster.span()
         return
     position = start
     while position < end:
-        cluster = _GRAPHEME.match(text[position : min(end, position + _LONGEST_CLUSTER)])
+        cluster = GRAPHEME.match(text[position : min(end, position + _LONGEST_CLUSTER)])
         size = cluster.end() if cluster is not None and cluster.end() else 1
         yield position, position + size
         position += size
@@ -98,7 +100,7 @@ def grapheme_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
 def graphemes(text: str) -> list[str]:
     """The grapheme clusters of ``text``, in order (see :func:`grapheme_spans`)."""
     if _LONG_FLAG_RUN.search(text) is None:
-        return _GRAPHEME.findall(text)  # type: ignore[no-any-return]
+        return GRAPHEME.findall(text)  # type: ignore[no-any-return]
     return [text[a:b] for a, b in grapheme_spans(text)]
 
 

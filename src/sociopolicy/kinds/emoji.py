@@ -9,14 +9,13 @@ import regex
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from ..phrases import PhraseSet
-from ..text import straighten
+from ..text import GRAPHEME, straighten
 from .base import AnalysedText, Feature, Finding, RuleBase
 
 __all__ = ["DEFAULT_WORDS_BEFORE", "EmojiRule", "emoji_spans"]
 
 # Characters that can begin an emoji: pictographs, flag letters and keycaps.
 _START = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|[0-9#*]\uFE0F?\u20E3")
-_CLUSTER = regex.compile(r"\X")
 _PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}'\u2019\u02bc])(\p{L}[\p{L}'\u2019\u02bc]*) $")
 #: Words after which an emoji stands in for a word ("We ❤️ our", "your 📚 today",
@@ -57,7 +56,7 @@ def emoji_spans(text: str) -> list[tuple[int, int]]:
             continue  # inside the previous cluster (a ZWJ sequence)
         # Matched on a slice: the grapheme regex would look back over every
         # flag letter before this one (slow on a long run of them).
-        cluster = _CLUSTER.match(text[start.start() : start.start() + 64])
+        cluster = GRAPHEME.match(text[start.start() : start.start() + 64])
         if cluster is None:  # pragma: no cover - \X always matches one character
             continue
         begin = start.start()
