@@ -134,6 +134,7 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
     extra: list[Finding] = []
     warned: set[tuple[str, str]] = set()
     explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
+    longest = max_draft_chars()
     for path, shown in _inputs(args):
         stdin_name = Path(args.stdin_filename) if args.stdin_filename else Path("<stdin>")
         settings = settings_for(path if path is not None else Path.cwd() / stdin_name)
@@ -175,7 +176,6 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
                     f"sociopolicy: warning: {where}: 'disable' names '{name}', "
                     f"which is not a rule of {ruleset.ref}\n"
                 )
-        longest = max_draft_chars()
         for item in found:
             if len(item.draft.text) > longest:
                 # Reported at the draft, and the file's other drafts still checked.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from ._version import __version__
 from .contentfiles import ContentItem, FileProblem
@@ -440,6 +439,9 @@ def _junit(out: TextIO, results: Sequence[Result], placed: Sequence[Finding], fa
         if not any(f.rule_id == INPUT_ERROR for f in by_file.get(path, ()))
         and any(failing(f, fail_on) for f in by_file.get(path, ()))
     )
+    # Imported here: it brings in urllib, which the other formats do not need.
+    from xml.sax.saxutils import escape, quoteattr
+
     counts = f'tests="{len(files)}" failures="{failures}" errors="{errors}"'
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(f'<testsuites name="sociopolicy" {counts}>\n')
