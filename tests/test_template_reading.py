@@ -7,12 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, UndefinedError
 
+from sociopolicy.jinjasandbox import ENVIRONMENT, simple_parts
 from sociopolicy.templates import (
-    _ENVIRONMENT,
     TemplateLimit,
     TemplateProblem,
     _quick_parts,
-    _simple_parts,
     compile_template,
 )
 
@@ -30,8 +29,8 @@ def test_quick_reading_agrees_with_jinja(source: str) -> None:
     quick = _quick_parts(source)
     if quick is None:
         return  # left to Jinja2: nothing to compare
-    tree = _ENVIRONMENT.parse(source)
-    assert _simple_parts(tree) == quick
+    tree = ENVIRONMENT.parse(source)
+    assert simple_parts(tree) == quick
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -86,11 +87,24 @@ def _code_stamp() -> str:
     return "\n".join(stamps)
 
 
+def _library_stamp(name: str) -> str:
+    """Which install of a library is in use, without importing it (Jinja2 and
+    PyYAML take tens of milliseconds to import, and a run that restores its
+    ruleset may need neither)."""
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return f"{name}:none"
+    try:
+        info = os.stat(origin)
+    except OSError:
+        return f"{name}:{origin}"
+    return f"{name}:{origin}:{info.st_size}:{info.st_mtime_ns}"
+
+
 def _versions() -> str:
-    import jinja2
     import pydantic
     import regex
-    import yaml
 
     return "\0".join(
         (
@@ -99,8 +113,8 @@ def _versions() -> str:
             sys.version,
             pydantic.VERSION,
             regex.__version__,
-            jinja2.__version__,
-            yaml.__version__,
+            _library_stamp("jinja2"),
+            _library_stamp("yaml"),
         )
     )
 
