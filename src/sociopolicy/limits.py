@@ -52,9 +52,33 @@ def max_ruleset_bytes() -> int:
     return _read(RULESET_VARIABLE, DEFAULT_MAX_RULESET_BYTES)
 
 
+#: Files whose size is not known (devices, pipes) are read in pieces this large.
+_PIECE = 1 << 16
+
+
 def read_at_most(path: str | Path, limit: int) -> bytes:
     """The file's bytes, reading no more than one past ``limit``: a result longer
     than ``limit`` means the file is over it (and a device such as /dev/zero,
-    which never ends, is not read for ever). Raises OSError as ``open`` does."""
+    which never ends, is not read for ever). Raises OSError as ``open`` does.
+
+    A file is read by the size it says it has (asking for ``limit + 1`` bytes
+    at once would set aside that much memory for every small file); one that
+    says nothing, or grows meanwhile, is read on in pieces up to the limit.
+    """
     with open(path, "rb") as handle:
-        return handle.read(limit + 1)
+        size = os.fstat(handle.fileno()).st_size
+        data = b""
+        if size > 0:
+            wanted = min(size, limit) + 1
+            data = handle.read(wanted)
+            if len(data) < wanted:
+                return data  # the whole file
+        pieces = [data]
+        total = len(data)
+        while total <= limit:
+            piece = handle.read(min(_PIECE, limit + 1 - total))
+            if not piece:
+                break
+            pieces.append(piece)
+            total += len(piece)
+        return b"".join(pieces)
