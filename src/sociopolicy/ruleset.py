@@ -83,7 +83,7 @@ class Ruleset(BaseModel):
     shared between threads.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     version: str

@@ -63,7 +63,7 @@ class When(BaseModel):
     that was not given counts as ``null``, and ``false`` also matches a missing fact.
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
     __pydantic_extra__: dict[str, ContextValue | tuple[ContextValue, ...]] = Field(init=False)
 
     platform: Annotated[tuple[Platform, ...] | None, BeforeValidator(one_or_many)] = Field(
