@@ -13,7 +13,7 @@ import pytest
 from _pytest.terminal import TerminalReporter
 from hypothesis import HealthCheck, settings
 
-from sociopolicy import Ruleset, load_ruleset, yamlsource
+from sociopolicy import Ruleset, load_ruleset, yamlparse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -102,7 +102,7 @@ def write_ruleset(tmp_path: Path) -> WriteRuleset:
 def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run with the libyaml parser (when PyYAML has it) and with the pure-Python one."""
     if request.param == "pure-python":
-        monkeypatch.setattr(yamlsource, "_LOADERS", (yamlsource._Loader,))
-    elif yamlsource._LOADERS[0] is yamlsource._Loader:
+        monkeypatch.setattr(yamlparse, "_LOADERS", (yamlparse._Loader,))
+    elif yamlparse._LOADERS[0] is yamlparse._Loader:
         pytest.skip("PyYAML was built without libyaml")
     return str(request.param)
