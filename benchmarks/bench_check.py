@@ -233,9 +233,7 @@ def report(figures: dict[str, Any]) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         lines.append(f"{name:40} {shown:>12}  {mark}")
     if "proselint_median_us" not in figures:
-        lines.append(
-            "proselint: not installed or not working, so not compared"
-        )
+        lines.append("proselint: not installed or not working, so not compared")
     return "\n".join(lines)
 
 
