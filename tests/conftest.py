@@ -57,6 +57,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 # The tests (and the commands they run) keep the pattern cache out of the home folder.
 os.environ.setdefault("SOCIOPOLICY_CACHE_DIR", tempfile.mkdtemp(prefix="sociopolicy-cache-"))
+# ... and the ruleset cache's signing key out of the user's configuration folder.
+os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="sociopolicy-config-"))
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(

@@ -387,6 +387,7 @@ _TEXT_KEYWORD = re.compile(r"\b(?:text|txt|sms)\s+(\w+)\s+to\s+\+?\d[\d ]{2,}", 
                 "Txt",
                 "sms",
                 "\u017fms",  # a long s, which folds to s
+                "a_",
                 "STOP",
                 "GO",
                 "JOIN_NOW",
@@ -540,6 +541,7 @@ def test_emails_are_found_as_the_whole_regex_finds_them(text: str) -> None:
                 "reborn",
                 "14.02.99",
                 "İ",
+                "b\u0131rthday",  # a dotless i, which IGNORECASE reads as i
             ]
         )
     )

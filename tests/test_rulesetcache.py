@@ -7,13 +7,17 @@ whenever anything the ruleset was built from changed.
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sociopolicy import check_draft, clear_cache, load_ruleset, rulesetcache, triage
+from sociopolicy.errors import RulesetResolutionError
+from sociopolicy.lint import lint
 from sociopolicy.loader import layer_of, locate_in
 from sociopolicy.ruleset import Ruleset
 
@@ -218,3 +222,176 @@ def test_only_the_most_recent_rulesets_are_kept(
         path.write_text(PARENT.replace("name: parent", f"name: copy{number}"), encoding="utf-8")
         _new_process_load(path)
     assert len(_entries(folder)) == 2
+
+
+class _Planted:
+    """Unpickling this runs code: it writes a marker file."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.marker), "code ran"))  # type: ignore[return-value]
+
+
+def _plant(entry: Path, marker: Path, *, keep_header: bool) -> None:
+    """Replace an entry's pickle with one that runs code, keeping or dropping its header."""
+    magic, header, _ = entry.read_bytes().split(b"\n", 2)
+    payload = pickle.dumps(_Planted(str(marker)))
+    if not keep_header:
+        header = json.dumps({"files": [], "mac": "0" * 64}).encode()
+    entry.write_bytes(magic + b"\n" + header + b"\n" + payload)
+
+
+@pytest.mark.parametrize("keep_header", [True, False])
+def test_a_planted_entry_is_never_unpickled(folder: Path, keep_header: bool) -> None:
+    _new_process_load(folder / "child.yaml")
+    (entry,) = _entries(folder)
+    marker = folder / "marker"
+    _plant(entry, marker, keep_header=keep_header)
+    ruleset, restored = _new_process_load(folder / "child.yaml")
+    assert not restored
+    assert not marker.exists()
+    assert ruleset.rule("local.jargon").severity == "error"  # loaded from its files
+
+
+def test_a_cache_folder_from_elsewhere_is_not_trusted(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another user's (or another CI job's) folder: signed with another key.
+    _new_process_load(folder / "child.yaml")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "another-home"))
+    assert rulesetcache._signing_key(create=True) is not None  # this machine's own key
+    _, restored = _new_process_load(folder / "child.yaml")
+    assert not restored
+    _, restored = _new_process_load(folder / "child.yaml")  # saved again with this key
+    assert restored
+
+
+def test_an_entry_cannot_stand_in_for_another(folder: Path) -> None:
+    (folder / "other.yaml").write_text(PARENT.replace("name: parent", "name: other"), "utf-8")
+    _new_process_load(folder / "child.yaml")
+    (child_entry,) = _entries(folder)
+    _new_process_load(folder / "other.yaml")
+    (other_entry,) = (e for e in _entries(folder) if e != child_entry)
+    other_entry.write_bytes(child_entry.read_bytes())  # the child's rules under the other's name
+    ruleset, restored = _new_process_load(folder / "other.yaml")
+    assert not restored
+    assert ruleset.name == "other"
+
+
+def test_a_file_edited_while_loading_is_loaded_again_next_time(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = folder / "parent.yaml"
+    original = rulesetcache.store
+
+    def edit_then_store(*args: object) -> None:
+        # An edit of the same size that keeps the modification time (a coarse
+        # clock), made after the file was parsed and before it is saved.
+        info = path.stat()
+        path.write_text(path.read_text("utf-8").replace("start", "begin"), "utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sociopolicy.loader.store", edit_then_store)
+    built, _ = _new_process_load(folder / "child.yaml")
+    assert check_draft("Please commence.", ruleset=built).violations[0].replacements == ("start",)
+    monkeypatch.undo()
+    monkeypatch.setenv("SOCIOPOLICY_CACHE_DIR", str(folder / "cache"))
+    again, restored = _new_process_load(folder / "child.yaml")
+    assert not restored  # what was saved no longer matches the file
+    assert check_draft("Please commence.", ruleset=again).violations[0].replacements == ("begin",)
+
+
+def test_each_spelling_of_a_path_keeps_its_own_files(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "parent.yaml").write_text(PARENT + "vars: {unused: 1}\n", "utf-8")
+    monkeypatch.chdir(folder.parent)
+    spelled = Path(folder.name) / "child.yaml"
+    _new_process_load(spelled)
+    from_above, restored = _new_process_load(spelled)
+    assert restored
+    monkeypatch.chdir(folder)
+    _new_process_load("child.yaml")
+    from_inside, restored = _new_process_load("child.yaml")
+    assert restored
+    assert from_above.files[0] == str(spelled)
+    assert from_inside.files[0] == "child.yaml"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_link_pointed_elsewhere_is_confined_again(folder: Path) -> None:
+    outside = folder / "outside"
+    inside = folder / "project" / "lib"
+    outside.mkdir()
+    inside.mkdir(parents=True)
+    for place in (outside, inside):
+        (place / "parent.yaml").write_text(PARENT, "utf-8")
+    link = folder / "project" / "shared"
+    link.symlink_to(inside, target_is_directory=True)
+    child = folder / "project" / "child.yaml"
+    child.write_text(CHILD.replace("parent.yaml", "shared/parent.yaml"), "utf-8")
+    clear_cache()
+    load_ruleset(child, confine=True)
+    link.unlink()
+    link.symlink_to(outside, target_is_directory=True)  # the same bytes, outside the project
+    clear_cache()
+    with pytest.raises(RulesetResolutionError, match="outside"):
+        load_ruleset(child, confine=True)
+
+
+def test_a_restored_ruleset_does_not_place_rules_in_a_file_edited_since(folder: Path) -> None:
+    _new_process_load(folder / "child.yaml")
+    ruleset, restored = _new_process_load(folder / "child.yaml")
+    assert restored
+    parent = folder / "parent.yaml"
+    parent.write_text("\n\n\n" + parent.read_text("utf-8"), "utf-8")  # every line moves
+    assert layer_of(ruleset) is None
+    assert locate_in(ruleset, "local.order-number").path == str(folder / "child.yaml")
+
+
+def test_lint_finds_the_same_warnings_on_a_restored_ruleset(folder: Path) -> None:
+    (folder / "child.yaml").write_text(CHILD + "vars: {unused: 1}\n", "utf-8")
+    built, _ = _new_process_load(folder / "child.yaml")
+    expected = [str(issue) for issue in lint(built)]
+    assert any("unused" in warning for warning in expected)
+    again, restored = _new_process_load(folder / "child.yaml")
+    assert restored
+    assert [str(issue) for issue in lint(again)] == expected
+
+
+def test_the_least_recently_used_entry_goes_first(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rulesetcache, "MAX_ENTRIES", 2)
+    paths = []
+    for number in range(3):
+        path = folder / f"copy{number}.yaml"
+        path.write_text(PARENT.replace("name: parent", f"name: copy{number}"), encoding="utf-8")
+        paths.append(path)
+    _new_process_load(paths[0])
+    _new_process_load(paths[1])
+    for entry in _entries(folder):  # both saved long ago
+        os.utime(entry, (1, 1))
+    _, restored = _new_process_load(paths[0])  # used again: now the most recent
+    assert restored
+    _new_process_load(paths[2])  # a third entry: the least recently used one goes
+    _, restored = _new_process_load(paths[0])
+    assert restored
+    _, restored = _new_process_load(paths[1])
+    assert not restored
+
+
+def test_a_temporary_file_left_by_a_stopped_process_is_removed(folder: Path) -> None:
+    _new_process_load(folder / "child.yaml")
+    left = folder / "cache" / "rulesets" / ".ruleset-abandoned"
+    left.write_bytes(b"half a pickle")
+    os.utime(left, (1, 1))
+    fresh = folder / "cache" / "rulesets" / ".ruleset-being-written"
+    fresh.write_bytes(b"in progress")
+    (folder / "parent.yaml").write_text(PARENT.replace("start", "begin"), "utf-8")
+    _new_process_load(folder / "child.yaml")  # saved again, which tidies the folder
+    assert not left.exists()
+    assert fresh.exists()

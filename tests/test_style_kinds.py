@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sociopolicy import Report, RulesetError, check_draft, load_ruleset
+from sociopolicy.kinds import length
 from sociopolicy.kinds.emoji import emoji_spans
 from sociopolicy.kinds.hashtags import split_words
 from sociopolicy.kinds.length import x_weighted_length
@@ -48,6 +49,36 @@ def test_shouting_ratio_reports_the_whole_text_once(write_ruleset: WriteRuleset)
     (violation,) = check_draft(text, ruleset=path).violations
     assert violation.excerpt == "ATTENTION RESIDENTS: STREET CLOSED TOMORROW"
     assert violation.replacements == ("Attention residents: street closed tomorrow",)
+
+
+@pytest.mark.parametrize(("capitals", "ratio"), [(17, 0.68), (9, 0.34), (11, 0.55), (5, 0.5)])
+def test_shouting_ratio_is_judged_exactly_at_its_edge(
+    write_ruleset: WriteRuleset, capitals: int, ratio: float
+) -> None:
+    # Just under the share (one lower-case long word more than the share
+    # allows): words in capitals are reported, not the whole text. The count
+    # of long words may stop early; it must give this same answer.
+    lower = 1  # the fewest lower-case long words that keep the share under the ratio
+    while not capitals < ratio * (capitals + lower):
+        lower += 1
+    path = _ruleset(write_ruleset, f"kind: shouting\nmax_ratio: {ratio}\nmin_words: 4")
+
+    def text_of(upper: int, others: int) -> str:
+        # Each word in capitals on its own between lower-case words.
+        words = []
+        for number in range(max(upper, others)):
+            words += ["HELLO"] if number < upper else []
+            words += ["there"] if number < others else []
+        return " ".join(words) + "."
+
+    text = text_of(capitals, lower)
+    found = check_draft(text, ruleset=path).violations
+    runs = [part.strip() for part in text.rstrip(".").split("there") if part.strip()]
+    assert [v.excerpt for v in found] == runs  # each run of capitals on its own
+    # One more word in capitals reaches the share: the whole text is reported once.
+    if capitals + 1 >= ratio * (capitals + lower):
+        (whole,) = check_draft(text_of(capitals + 1, lower - 1), ruleset=path).violations
+        assert "there" in whole.excerpt
 
 
 def test_shouting_ignores_acronyms_digits_and_short_words(write_ruleset: WriteRuleset) -> None:
@@ -488,3 +519,11 @@ def test_grapheme_spans_match_the_grapheme_regex_even_on_long_flag_runs(text: st
     expected = [m.span() for m in regex.finditer(r"\X", text)]
     assert list(grapheme_spans(text)) == expected
     assert graphemes(text) == [text[a:b] for a, b in expected]
+
+
+def test_a_run_of_clusters_cannot_be_cut_without_its_text() -> None:
+    runs = list(length.RUN_SEGMENTERS["x"]("ab 😀😀 cd"))
+    assert any(per_character is None for *_, per_character in runs)
+    with pytest.raises(ValueError, match="needs the text"):
+        length.count_and_cut(runs, 3)
+    assert length.count_and_cut(runs, 3, "ab 😀😀 cd", length.CLUSTER_WEIGHTS["x"]) == (10, 3)

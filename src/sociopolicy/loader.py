@@ -53,7 +53,7 @@ from .patterncache import staged_entries
 from .planning import Planning
 from .redos import backtracking_risk
 from .ruleset import Ruleset, RulesetHeader, Source, cite
-from .rulesetcache import restore, store
+from .rulesetcache import restore, store, unchanged
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
@@ -119,6 +119,8 @@ class _Resolver:
         #: Each file read, with its modification time and size taken *before*
         #: reading, so an edit made while loading is noticed on the next use.
         self.stamps: list[Stamp] = []
+        #: (absolute path, SHA-256 of the bytes parsed) of each file read.
+        self.digests: list[tuple[str, str]] = []
         self.top: RulesetHeader | None = None
         #: With a folder, every file ``extends`` names must be in it (or bundled).
         self.confine_to = confine_to
@@ -128,6 +130,8 @@ class _Resolver:
         doc = load_yaml(path)
         if stamp is not None:
             self.stamps.append(stamp)
+        if doc.digest is not None:
+            self.digests.append((os.path.abspath(path), doc.digest))
         header = _read_header(doc)
         if not stack:
             self.top = header
@@ -433,7 +437,7 @@ def _check_comment_conditions(
             )
 
 
-def _build(path: Path, confine: bool = False) -> tuple[Ruleset, list[Stamp]]:
+def _build(path: Path, confine: bool = False) -> tuple[Ruleset, _Resolver]:
     resolver = _Resolver(path.resolve().parent if confine else None)
     layer = resolver.resolve(path)
     header = resolver.top
@@ -468,7 +472,7 @@ def _build(path: Path, confine: bool = False) -> tuple[Ruleset, list[Stamp]]:
     )
     ruleset._compiled = CompiledRuleset(ruleset, compiled, layer.vars)
     ruleset._layer = layer
-    return ruleset, resolver.stamps
+    return ruleset, resolver
 
 
 def _planning(layer: Layer, issues: list[Issue]) -> Planning:
@@ -543,8 +547,16 @@ def layer_of(ruleset: Ruleset) -> Layer | None:
     layer: Layer | None = private.get("_layer")
     origin = private.get("_origin")
     if layer is None and origin is not None:
-        path, confine = origin
-        layer = _Resolver(path.resolve().parent if confine else None).resolve(path)
+        path, confine, digests = origin
+        if not unchanged(digests):
+            return None  # edited since: its places would not be the rules' places
+        resolver = _Resolver(path.resolve().parent if confine else None)
+        try:
+            layer = resolver.resolve(path)
+        except RulesetError:
+            return None
+        if resolver.digests != digests:  # edited while being read again
+            return None
         ruleset._layer = layer
     return layer
 
@@ -581,8 +593,9 @@ class _Cache:
             ruleset, stamps = restored
         else:
             with staged_entries():  # a refused ruleset leaves nothing in the pattern cache
-                ruleset, stamps = _build(path, confine)
-            store(path, confine, ruleset, stamps)
+                ruleset, resolver = _build(path, confine)
+            stamps = resolver.stamps
+            store(path, confine, ruleset, resolver.digests)
         with self._lock:
             self._entries[key] = (tuple(stamps), ruleset)
         return ruleset

@@ -5,31 +5,41 @@ phrase lists and templates: about 150 ms for a bundled ruleset, paid by every
 run of ``sociopolicy check``. The compiled result is saved, pickled, in the
 user's cache folder (see :func:`~sociopolicy.patterncache.cache_folder`); a later
 process restores it in a few milliseconds when every file the ruleset was built
-from still has the same content (compared by SHA-256), and the same versions of
-Python, sociopolicy and the libraries it uses.
+from still has the same content (SHA-256 of the bytes that were parsed) and the
+same real path, with the same sociopolicy code, Python and libraries.
 
-A pickle runs code when it is read, so a cache file is read only when it and
-its folder belong to the user running sociopolicy and nobody else may write to
-them (the folder is created readable by its owner only). ``SOCIOPOLICY_NO_CACHE=1``
-turns the cache off; deleting the folder is always safe. Only rulesets that
-loaded without error are saved.
+A pickle runs code when it is read, so a cache file is read only when
+
+* it is signed (HMAC-SHA256) with this user's key, kept in the user's
+  configuration folder, not the cache folder: a cache folder copied from
+  elsewhere (a CI cache restored from another job, say) is never trusted;
+* the signature covers what the file is for (the ruleset's path and the
+  versions), so an entry cannot stand in for another;
+* on POSIX, the file and its folder belong to the user and no one else may
+  write to them.
+
+``SOCIOPOLICY_NO_CACHE=1`` turns the cache off; deleting the folder is always
+safe. Only rulesets that loaded without error are saved.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import importlib.util
 import json
 import logging
 import os
 import pickle
+import secrets
 import stat
 import sys
 import tempfile
 import threading
+import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,18 +50,24 @@ from .patterncache import cache_folder
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
-__all__ = ["restore", "restoring", "store"]
+__all__ = ["restore", "restoring", "store", "unchanged"]
 
 logger = logging.getLogger(__name__)
 
 _FOLDER = "rulesets"
-#: The most rulesets kept; the least recently saved are removed beyond it.
+#: The most rulesets kept; the least recently used are removed beyond it.
 MAX_ENTRIES = 32
-#: The first line of a cache file; the rest is the pickle.
-_MAGIC = b"sociopolicy-ruleset-cache 1\n"
+#: The first line of a cache file; the second is its header (JSON), the rest the pickle.
+_MAGIC = b"sociopolicy-ruleset-cache 2\n"
+#: Temporary files older than this were left by a process that stopped while
+#: writing; they are removed.
+_STALE_SECONDS = 3600
+_KEY_FILE = "cache-key"
 
 #: (path, modification time in ns, size) of a file read, as the loader takes it.
 Stamp = tuple[str, int, int]
+#: (absolute path, SHA-256 of the bytes parsed) of each file a ruleset was built from.
+Digests = list[tuple[str, str]]
 
 _state = threading.local()
 
@@ -119,10 +135,75 @@ def _versions() -> str:
     )
 
 
-def _entry_path(folder: Path, path: Path, confine: bool) -> Path:
-    # The size limit decides whether a file loads at all, so it is part of the key.
-    key = "\0".join((_versions(), os.path.abspath(path), str(confine), str(max_ruleset_bytes())))
+def _entry_key(path: Path, confine: bool) -> str:
+    """What an entry is for. The path is kept as given too (the ruleset's
+    ``files`` show it so), and the size limit decides whether a file loads."""
+    return "\0".join(
+        (
+            _versions(),
+            os.path.abspath(path),
+            str(path),
+            str(confine),
+            str(max_ruleset_bytes()),
+        )
+    )
+
+
+def _entry_path(folder: Path, key: str) -> Path:
     return folder / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest() + ".pickle")
+
+
+def _key_folder() -> Path:
+    """The user's configuration folder for sociopolicy (``$XDG_CONFIG_HOME`` or
+    ``~/.config``), where the signing key is kept, apart from the cache."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "sociopolicy"
+
+
+def _signing_key(create: bool) -> bytes | None:
+    """This user's key for signing cache entries (made when first needed), or None."""
+    path = _key_folder() / _KEY_FILE
+    try:
+        with open(path, "rb") as handle:
+            if not _secret(os.fstat(handle.fileno())):
+                return None
+            key = handle.read(64)
+        return key if len(key) == 32 else None
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle_number, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+        with os.fdopen(handle_number, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        try:
+            os.link(temporary, path)  # never replaces a key another process made
+        except FileExistsError:
+            pass
+        except OSError:  # no links here: a key made at the same moment may be replaced,
+            os.replace(temporary, path)  # which only makes that process's entries unused
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    except OSError:
+        return None
+    return _signing_key(create=False)
+
+
+def _signature(key: bytes, entry_key: str, header: bytes, payload: bytes) -> str:
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in (entry_key.encode("utf-8", "surrogatepass"), header, payload):
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+def unchanged(digests: Digests) -> bool:
+    """Whether each file still holds the bytes a ruleset was built from."""
+    return all(_digest(name) == digest for name, digest in digests)
 
 
 def _digest(path: str) -> str | None:
@@ -143,6 +224,14 @@ def _stamp(path: str) -> Stamp | None:
     return (path, info.st_mtime_ns, info.st_size)
 
 
+def _secret(info: os.stat_result) -> bool:
+    """Owned by this user, and no one else may read or write it (true off POSIX,
+    where the user's profile folder keeps it)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
 def _private(info: os.stat_result) -> bool:
     """Owned by this user and writable by no one else (always true off POSIX)."""
     if not hasattr(os, "getuid"):
@@ -152,11 +241,15 @@ def _private(info: os.stat_result) -> bool:
 
 def restore(path: Path, confine: bool) -> tuple[Ruleset, list[Stamp]] | None:
     """The ruleset saved for ``path``, with fresh stamps of its files, or None when
-    there is none, it is out of date, or it cannot be read safely."""
+    there is none, it is out of date, or it cannot be trusted (see the module)."""
     folder = cache_folder()
     if folder is None:
         return None
-    entry = _entry_path(folder / _FOLDER, path, confine)
+    key = _signing_key(create=False)
+    if key is None:
+        return None
+    entry_key = _entry_key(path, confine)
+    entry = _entry_path(folder / _FOLDER, entry_key)
     try:
         with open(entry, "rb") as handle:
             if not (_private(os.fstat(handle.fileno())) and _private(os.stat(entry.parent))):
@@ -164,39 +257,48 @@ def restore(path: Path, confine: bool) -> tuple[Ruleset, list[Stamp]] | None:
                 return None
             if handle.readline() != _MAGIC:
                 return None
-            header = json.loads(handle.readline())
-            files = [(str(name), str(digest)) for name, digest in header["files"]]
-            stamps = [_stamp(name) for name, _ in files]
-            if any(_digest(name) != digest for name, digest in files):
-                return None  # a file changed: load it again
-            with restoring():
-                ruleset, compiled = pickle.load(handle)  # a private file: see above
+            header_line = handle.readline()
+            payload = handle.read()
+        header = json.loads(header_line)
+        files = [(str(name), str(real), str(digest)) for name, real, digest in header["files"]]
+        signed = json.dumps({"files": header["files"]}).encode("utf-8")
+        if not hmac.compare_digest(str(header["mac"]), _signature(key, entry_key, signed, payload)):
+            logger.debug("ruleset cache %s: not signed with this user's key, ignored", entry)
+            return None
+        if any(os.path.realpath(name) != real for name, real, _ in files):
+            return None  # a link now points elsewhere: load it again (and check confine)
+        stamps = [_stamp(name) for name, _, _ in files]
+        digests = [(name, digest) for name, _, digest in files]
+        if not unchanged(digests):
+            return None  # a file changed: load it again
+        with restoring():
+            ruleset, compiled = pickle.loads(payload)  # signed by this user: see above
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file is ignored, never fatal
         logger.debug("ruleset cache %s: ignored (%s)", entry, exc)
         return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: kept longest (see _prune)
     compiled.owner = weakref.ref(ruleset)
     ruleset._compiled = compiled
-    ruleset._origin = (path, confine)
+    ruleset._origin = (path, confine, digests)
     return ruleset, [s for s in stamps if s is not None]
 
 
-def store(path: Path, confine: bool, ruleset: Ruleset, stamps: Sequence[Stamp]) -> None:
+def store(path: Path, confine: bool, ruleset: Ruleset, digests: Digests) -> None:
     """Save a freshly loaded ruleset for the next process (quietly skipped on failure).
 
-    Each file's content is hashed now; a file whose stamp moved since it was
-    read may hold other content than was loaded, so nothing is saved then.
+    ``digests`` are of the bytes the loader parsed, so a file edited while the
+    ruleset loaded no longer matches, and the next process loads it again.
     """
     folder = cache_folder()
     if folder is None:
         return
-    files = []
-    for stamp in stamps:
-        digest = _digest(stamp[0])
-        if digest is None or _stamp(stamp[0]) != tuple(stamp):
-            return
-        files.append((stamp[0], digest))
+    key = _signing_key(create=True)
+    if key is None:
+        return
+    files = [[name, os.path.realpath(name), digest] for name, digest in digests]
     try:
         # Saved with the rest, so a later process does not build them; their
         # expressions are compiled when first used.
@@ -205,6 +307,9 @@ def store(path: Path, confine: bool, ruleset: Ruleset, stamps: Sequence[Stamp]) 
     except Exception as exc:  # a rule kind that does not pickle: simply not cached
         logger.debug("ruleset %s not cached: %s", ruleset.ref, exc)
         return
+    entry_key = _entry_key(path, confine)
+    signed = json.dumps({"files": files}).encode("utf-8")
+    header = {"files": files, "mac": _signature(key, entry_key, signed, payload)}
     target = folder / _FOLDER
     with contextlib.suppress(OSError):
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -212,9 +317,9 @@ def store(path: Path, confine: bool, ruleset: Ruleset, stamps: Sequence[Stamp]) 
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(_MAGIC)
-                out.write(json.dumps({"files": files}).encode("utf-8") + b"\n")
+                out.write(json.dumps(header).encode("utf-8") + b"\n")
                 out.write(payload)
-            os.replace(temporary, _entry_path(target, path, confine))
+            os.replace(temporary, _entry_path(target, entry_key))
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
@@ -222,11 +327,18 @@ def store(path: Path, confine: bool, ruleset: Ruleset, stamps: Sequence[Stamp]) 
 
 
 def _prune(folder: Path) -> None:
-    """Keep the :data:`MAX_ENTRIES` most recently saved rulesets."""
+    """Keep the :data:`MAX_ENTRIES` most recently used rulesets, and remove
+    temporary files left by a process that stopped while writing one."""
     saved = []
-    for entry in folder.glob("*.pickle"):
+    now = time.time()
+    for entry in folder.iterdir():
         with contextlib.suppress(OSError):  # removed meanwhile by another process
-            saved.append((entry.stat().st_mtime_ns, entry))
+            if entry.name.endswith(".pickle"):
+                saved.append((entry.stat().st_mtime_ns, entry))
+            elif (
+                entry.name.startswith(".ruleset-") and now - entry.stat().st_mtime > _STALE_SECONDS
+            ):
+                entry.unlink()
     saved.sort(reverse=True)
     for _, old in saved[MAX_ENTRIES:]:
         with contextlib.suppress(OSError):

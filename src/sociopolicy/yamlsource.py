@@ -15,6 +15,7 @@ later (by Pydantic, or while merging forks) can name ``file:line:column``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -84,6 +85,8 @@ class YamlDocument:
     spans: dict[YamlPath, ScalarSpan] = field(default_factory=dict)
     #: With ``lenient``: values that could not be read as written, kept as text.
     problems: list[ValueProblem] = field(default_factory=list)
+    #: SHA-256 of the bytes read, when read from a file (see rulesetcache).
+    digest: str | None = None
 
     def locate(self, path: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) nearest to ``path``.
@@ -169,9 +172,11 @@ def load_yaml(
             keys, ambiguous YAML 1.1 scalars, or a file that is too large or too deep.
     """
     name = str(path)
+    digest = None
     if text is None:
         limit = max_ruleset_bytes() if max_bytes is None else max_bytes
         raw = _read_bounded(name, limit)
+        digest = hashlib.sha256(raw).hexdigest()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -198,4 +203,6 @@ def load_yaml(
             )
     from .yamlparse import parse  # PyYAML only when a YAML file is read
 
-    return parse(name, text, lenient)
+    document = parse(name, text, lenient)
+    document.digest = digest
+    return document

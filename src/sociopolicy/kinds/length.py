@@ -331,6 +331,8 @@ def count_and_cut(
     for start, end, weight, per_character in segments:
         if cut is None and total + weight > limit:
             if per_character is None:
+                if end > len(text):
+                    raise ValueError("a run of clusters needs the text it was cut from")
                 within = total
                 for first, last in grapheme_spans(text, start, end):
                     within += weigh(text[first:last])

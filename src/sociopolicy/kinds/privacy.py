@@ -342,7 +342,7 @@ def birth_dates(body: str, lowered: str) -> Iterator[tuple[int, int]]:
     """
     if not ("born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered):
         return
-    if len(lowered) != len(body):  # lower-casing moved the offsets ("İ")
+    if not body.isascii():  # "\u0130" moves offsets; IGNORECASE reads "\u0131" as "i"
         for m in _BIRTH.finditer(body):
             yield m.span(1)
         return

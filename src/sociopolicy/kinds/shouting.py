@@ -148,10 +148,7 @@ class _ShoutingMatcher:
                 words.append((m.start(), m.end(), word))
         if not words:
             return
-        lowered = text.memo("lower", str.lower)
-        kept = []
-        if "text" in lowered or "txt" in lowered or "sms" in lowered:
-            kept += keywords(body, [(start, end) for start, end, _ in words])
+        kept = keywords(body, [(start, end) for start, end, _ in words])
         if self.labels and ":" in body:
             # A label opens a line: only the lines with words in capitals are read.
             for line_start in _line_starts(body, [start for start, _, _ in words]):
@@ -172,12 +169,11 @@ class _ShoutingMatcher:
             # Long words are counted only as far as the answer needs: in a long
             # text with a few words in capitals, the count soon passes the most
             # that would let them reach the share.
-            most = len(long_capital) / self.max_ratio
             long_words = 0
             for _ in self.long_word.finditer(body):
                 long_words += 1
-                if long_words > most:
-                    break
+                if self.max_ratio * long_words > len(long_capital):
+                    break  # the share can no longer be reached (the test below, reversed)
             if long_words >= self.min_words and len(long_capital) >= self.max_ratio * long_words:
                 yield self._finding(text.text, body, words[0][0], words[-1][1], len(words))
                 return
@@ -220,12 +216,20 @@ def keywords(body: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     Read around each word rather than by searching the whole text, so a long
     text with "text" somewhere costs no more than the words in capitals.
     """
+    folded = body.casefold()  # IGNORECASE reads "\u017fms" as "sms"
+    if "text" not in folded and "txt" not in folded and "sms" not in folded:
+        return []
     found = []
     for start, _ in words:
-        before = start
+        # The keyword is the whole run of word characters the capitals are in
+        # ("a_STOP"): back to its start, then over the spaces before it.
+        run_start = start
+        while run_start > 0 and (body[run_start - 1].isalnum() or body[run_start - 1] == "_"):
+            run_start -= 1
+        before = run_start
         while before > 0 and body[before - 1].isspace():
             before -= 1
-        if before == start:
+        if before == run_start:
             continue
         command = next(
             (
@@ -239,7 +243,7 @@ def keywords(body: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
             command > 0 and (body[command - 1].isalnum() or body[command - 1] == "_")
         ):
             continue
-        run = _WORD_RUN.match(body, start)
+        run = _WORD_RUN.match(body, run_start)
         if run is not None and _TO_NUMBER.match(body, run.end()):
             found.append(run.span())
     return found
