@@ -143,6 +143,9 @@ HOSTILE = {
     "leetspeak all through a link": "/" + "1a" * 100_000,
     "a look-alike letter, then a very long word": "\u0430b " + "x" * 500_000,
     "alternating combining marks": "e" + "\u0301\u0323" * 100_000,
+    # Made the reading of text-message keywords quadratic: one run of word
+    # characters full of words in capitals, after "sms".
+    "capitals all through one long word": "sms " + "AB_" * 200_000,
 }
 
 

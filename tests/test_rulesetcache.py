@@ -395,3 +395,92 @@ def test_a_temporary_file_left_by_a_stopped_process_is_removed(folder: Path) -> 
     _new_process_load(folder / "child.yaml")  # saved again, which tidies the folder
     assert not left.exists()
     assert fresh.exists()
+
+
+def _key_path() -> Path:
+    return rulesetcache._key_folder() / "cache-key"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_in_place_of_the_key_neither_hangs_nor_is_used(folder: Path) -> None:
+    _key_path().parent.mkdir(parents=True, exist_ok=True)
+    if _key_path().exists():
+        _key_path().unlink()
+    os.mkfifo(_key_path())
+    try:
+        ruleset, _ = _new_process_load(folder / "child.yaml")
+        _, restored = _new_process_load(folder / "child.yaml")
+        assert not restored  # no key, no cache: loaded from its files each time
+        assert ruleset.rule("local.jargon").severity == "error"
+        assert _entries(folder) == []
+    finally:
+        _key_path().unlink()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_key_others_may_read_is_not_used(folder: Path) -> None:
+    _new_process_load(folder / "child.yaml")
+    _key_path().chmod(0o644)
+    try:
+        _, restored = _new_process_load(folder / "child.yaml")
+        assert not restored
+    finally:
+        _key_path().chmod(0o600)
+    _, restored = _new_process_load(folder / "child.yaml")
+    assert restored
+
+
+def test_without_hard_links_the_key_is_still_made(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "no-links"))
+    monkeypatch.delattr(os, "link")
+    _new_process_load(folder / "child.yaml")
+    _, restored = _new_process_load(folder / "child.yaml")
+    assert restored
+    assert [p.name for p in (folder / "no-links" / "sociopolicy").iterdir()] == ["cache-key"]
+
+
+def test_a_relative_configuration_folder_is_ignored(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(folder / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative-config")
+    monkeypatch.chdir(folder)
+    _new_process_load(folder / "child.yaml")
+    assert not (folder / "relative-config").exists()
+    assert (folder / "home" / ".config" / "sociopolicy" / "cache-key").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_file_reached_through_a_link_and_dot_dot_is_the_one_watched(folder: Path) -> None:
+    # "sub/../parent.yaml" with sub a link: the file read is the parent of the
+    # link's target, not the parent.yaml beside sub.
+    elsewhere = folder / "elsewhere"
+    (elsewhere / "inner").mkdir(parents=True)
+    (elsewhere / "parent.yaml").write_text(PARENT, "utf-8")
+    (folder / "sub").symlink_to(elsewhere / "inner", target_is_directory=True)
+    (folder / "child.yaml").write_text(CHILD.replace("parent.yaml", "sub/../parent.yaml"), "utf-8")
+    _new_process_load(folder / "child.yaml")
+    target = elsewhere / "parent.yaml"
+    target.write_text(PARENT.replace("commence: start", "commence: begin"), "utf-8")
+    ruleset, restored = _new_process_load(folder / "child.yaml")
+    assert not restored
+    assert check_draft("Please commence.", ruleset=ruleset).violations[0].replacements == ("begin",)
+
+
+def test_a_ruleset_that_extends_from_home_is_kept_per_home(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for home, replacement in (("home1", "start"), ("home2", "begin")):
+        (folder / home).mkdir()
+        (folder / home / "base.yaml").write_text(
+            PARENT.replace("commence: start", f"commence: {replacement}"), "utf-8"
+        )
+    (folder / "child.yaml").write_text(CHILD.replace("parent.yaml", "~/base.yaml"), "utf-8")
+    found = []
+    for home in ("home1", "home2", "home1"):
+        monkeypatch.setenv("HOME", str(folder / home))
+        ruleset, _ = _new_process_load(folder / "child.yaml")
+        found.append(check_draft("Please commence.", ruleset=ruleset).violations[0].replacements)
+    assert found == [("start",), ("begin",), ("start",)]

@@ -126,12 +126,14 @@ class _Resolver:
         self.confine_to = confine_to
 
     def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> Layer:
-        stamp = _stamp_of(os.path.abspath(path))
+        stamp = _stamp_of(str(Path(path).absolute()))
         doc = load_yaml(path)
         if stamp is not None:
             self.stamps.append(stamp)
         if doc.digest is not None:
-            self.digests.append((os.path.abspath(path), doc.digest))
+            # The path as the file was opened: ".." after a link is the link's
+            # target's parent, which os.path.abspath would not say.
+            self.digests.append((str(Path(path).absolute()), doc.digest))
         header = _read_header(doc)
         if not stack:
             self.top = header

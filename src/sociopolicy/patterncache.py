@@ -43,7 +43,9 @@ def cache_folder() -> Path | None:
         return None
     folder = os.environ.get("SOCIOPOLICY_CACHE_DIR")
     if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not os.path.isabs(base):  # unset, empty or relative: ignored, as the XDG spec says
+            base = os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "sociopolicy")
     return Path(folder)
 

@@ -63,6 +63,7 @@ _MAGIC = b"sociopolicy-ruleset-cache 2\n"
 #: writing; they are removed.
 _STALE_SECONDS = 3600
 _KEY_FILE = "cache-key"
+_KEY_BYTES = 32
 
 #: (path, modification time in ns, size) of a file read, as the loader takes it.
 Stamp = tuple[str, int, int]
@@ -145,6 +146,7 @@ def _entry_key(path: Path, confine: bool) -> str:
             str(path),
             str(confine),
             str(max_ruleset_bytes()),
+            os.path.expanduser("~"),  # "extends: ~/base.yaml" depends on it
         )
     )
 
@@ -156,41 +158,67 @@ def _entry_path(folder: Path, key: str) -> Path:
 def _key_folder() -> Path:
     """The user's configuration folder for sociopolicy (``$XDG_CONFIG_HOME`` or
     ``~/.config``), where the signing key is kept, apart from the cache."""
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: ignored, as the XDG spec says
+        base = os.path.join(os.path.expanduser("~"), ".config")
     return Path(base) / "sociopolicy"
 
 
 def _signing_key(create: bool) -> bytes | None:
-    """This user's key for signing cache entries (made when first needed), or None."""
-    path = _key_folder() / _KEY_FILE
+    """This user's key for signing cache entries (made when first needed), or None
+    when there is no usable one: then nothing is cached, and nothing fails."""
+    folder = _key_folder()
+    path = folder / _KEY_FILE
     try:
-        with open(path, "rb") as handle:
-            if not _secret(os.fstat(handle.fileno())):
-                return None
-            key = handle.read(64)
-        return key if len(key) == 32 else None
+        return _read_key(path)
     except FileNotFoundError:
         if not create:
             return None
     except OSError:
         return None
+    temporary = None
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle_number, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-        with os.fdopen(handle_number, "wb") as out:
-            out.write(secrets.token_bytes(32))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".key-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(secrets.token_bytes(_KEY_BYTES))
+        link = getattr(os, "link", None)
         try:
-            os.link(temporary, path)  # never replaces a key another process made
+            if link is None:
+                raise OSError("no links here")
+            link(temporary, path)  # never replaces a key another process made
         except FileExistsError:
             pass
         except OSError:  # no links here: a key made at the same moment may be replaced,
             os.replace(temporary, path)  # which only makes that process's entries unused
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
     except OSError:
         return None
-    return _signing_key(create=False)
+    finally:
+        if temporary is not None:  # gone before the key is read (it must have one link)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    try:
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in ``path``: a regular file of :data:`_KEY_BYTES` bytes that only
+    this user can read or write, in a folder no one else can write to; opened
+    without following a link or waiting on a pipe. None if it is not such a file."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    handle = os.open(path, flags)
+    try:
+        info = os.fstat(handle)
+        if not (stat.S_ISREG(info.st_mode) and _secret(info) and info.st_nlink == 1):
+            return None
+        if not _private(os.stat(path.parent)):
+            return None
+        key = os.read(handle, _KEY_BYTES + 1)
+    finally:
+        os.close(handle)
+    return key if len(key) == _KEY_BYTES else None
 
 
 def _signature(key: bytes, entry_key: str, header: bytes, payload: bytes) -> str:

@@ -337,12 +337,17 @@ _BIRTH_STARTS = ("do", "d.o", "date", "born", "birth")
 def birth_dates(body: str, lowered: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each date given as a date of birth ("DOB 3/4/1990").
 
-    ``lowered`` is ``body.lower()``. The regex is tried only where one of its
+    ``lowered`` is ``body.lower()``. Texts without the words a date of birth
+    follows are skipped; in others the regex is tried only where one of its
     opening words appears, not at every character of the text.
     """
-    if not ("born" in lowered or "birth" in lowered or "dob" in lowered or "d.o.b" in lowered):
+    if not body.isascii():
+        # Case-blind matching reads "\u0130" and "\u0131" as "i" ("\u0130"
+        # lower-cases to an "i" and a combining dot, which moves offsets too).
+        lowered = lowered.replace("\u0307", "").replace("\u0131", "i")
+    if not ("born" in lowered or "birth" in lowered or "dob" in lowered.replace(".", "")):
         return
-    if not body.isascii():  # "\u0130" moves offsets; IGNORECASE reads "\u0131" as "i"
+    if not body.isascii():
         for m in _BIRTH.finditer(body):
             yield m.span(1)
         return

@@ -220,12 +220,20 @@ def keywords(body: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if "text" not in folded and "txt" not in folded and "sms" not in folded:
         return []
     found = []
+    run_end = 0  # where the last run of word characters read ends
     for start, _ in words:
+        if start < run_end:
+            continue  # in the run just read: a run is read once, however many words
         # The keyword is the whole run of word characters the capitals are in
-        # ("a_STOP"): back to its start, then over the spaces before it.
+        # ("a_STOP"): back to its start (never before the last run), then over
+        # the spaces before it.
         run_start = start
-        while run_start > 0 and (body[run_start - 1].isalnum() or body[run_start - 1] == "_"):
+        while run_start > run_end and (body[run_start - 1].isalnum() or body[run_start - 1] == "_"):
             run_start -= 1
+        run = _WORD_RUN.match(body, run_start)
+        if run is None:  # pragma: no cover - a word in capitals is a run of word characters
+            continue
+        run_end = run.end()
         before = run_start
         while before > 0 and body[before - 1].isspace():
             before -= 1
@@ -243,8 +251,7 @@ def keywords(body: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
             command > 0 and (body[command - 1].isalnum() or body[command - 1] == "_")
         ):
             continue
-        run = _WORD_RUN.match(body, run_start)
-        if run is not None and _TO_NUMBER.match(body, run.end()):
+        if _TO_NUMBER.match(body, run_end):
             found.append(run.span())
     return found
 
