@@ -503,6 +503,55 @@ def test_segments_cut_where_cluster_by_cluster_segments_cut(
     assert length.count_and_cut(runs, limit, text, weigh) == expected
 
 
+# Where an emoji begins, as one regex with a branch for keycaps finds it.
+_EMOJI_START = regex.compile(
+    r"[\p{Extended_Pictographic}\p{Regional_Indicator}]|[0-9#*]\uFE0F?\u20E3"
+)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "#",
+                "*",
+                "a",
+                " ",
+                "\ufe0f",
+                "\u20e3",
+                "😀",
+                "🇦",
+                "🇺",
+                "©",
+                "\u200d",
+                "👍🏽",
+                "x\u20e3",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_emoji_start_where_the_keycap_branch_says(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected: list[tuple[int, int]] = []
+    reach = 0
+    for match in _EMOJI_START.finditer(text if not text.isascii() else ""):
+        begin = match.start()
+        if begin < reach:
+            continue
+        end = begin + len(graphemes(text[begin : begin + 64])[0])
+        if (
+            end - begin == 1
+            and ord(text[begin]) < 0x2600
+            and not emoji._PRESENTATION.match(text, begin)
+        ):
+            continue
+        expected.append((begin, end))
+        reach = end
+    assert emoji_spans(text) == expected
+
+
 # An email address as one regex finds it (slower: tried at every character).
 _WHOLE_EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b"

@@ -342,14 +342,20 @@ def birth_dates(body: str, lowered: str) -> Iterator[tuple[int, int]]:
     opening words appears, not at every character of the text.
     """
     if not body.isascii():
-        # Case-blind matching reads "\u0130" and "\u0131" as "i" ("\u0130"
-        # lower-cases to an "i" and a combining dot, which moves offsets too).
-        lowered = lowered.replace("\u0307", "").replace("\u0131", "i")
+        # Case-blind matching reads "\u0130" and "\u0131" as "i" (and no other
+        # character as one of these words' letters); "\u0130" lower-cases to an
+        # "i" and a combining dot, which moves offsets.
+        lowered = lowered.replace("\u0131", "i")
+        if len(lowered) != len(body):
+            if (
+                "birth" in lowered.replace("\u0307", "")
+                or "born" in lowered
+                or "dob" in (lowered.replace(".", ""))
+            ):
+                for m in _BIRTH.finditer(body):
+                    yield m.span(1)
+            return
     if not ("born" in lowered or "birth" in lowered or "dob" in lowered.replace(".", "")):
-        return
-    if not body.isascii():
-        for m in _BIRTH.finditer(body):
-            yield m.span(1)
         return
     starts = set()
     for word in _BIRTH_STARTS:

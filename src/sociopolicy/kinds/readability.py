@@ -121,21 +121,23 @@ def has_long_sentence(codes: str, limit: int) -> bool:
     return _WORD * (limit + 1) in words_and_ends or _WORD * limit + _WORD_ENDING in words_and_ends
 
 
-def _prose(text: str) -> str:
-    """The prose of ``text`` (same length), with no character mistaken for a line break."""
-    prose = prose_only(text)
+def _prose(text: str, prose: str | None = None) -> str:
+    """The prose of ``text`` (same length), with no character mistaken for a line
+    break; ``prose`` is ``prose_only(text)`` when it is already known."""
+    if prose is None:
+        prose = prose_only(text)
     return prose.replace(_LINE_BREAK_TOKEN, " ") if _LINE_BREAK_TOKEN in prose else prose
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, prose: str | None = None) -> list[str]:
     """The spaced tokens of the prose in ``text``, with a token for each line break."""
-    prose = _prose(text)
+    prose = _prose(text, prose)
     if "\n" in prose:
         prose = prose.replace("\n", f" {_LINE_BREAK_TOKEN} ")
     return prose.split()
 
 
-def prose_counts(text: str) -> ProseCounts:
+def prose_counts(text: str, prose: str | None = None) -> ProseCounts:
     """Words, syllables and sentences of the prose in ``text``.
 
     Addresses, handles and hashtags are left out. A word is a spaced token
@@ -143,7 +145,7 @@ def prose_counts(text: str) -> ProseCounts:
     "2026" and "-" are not. Sentences end as :func:`~sociopolicy.text.sentences`
     says.
     """
-    tokens = _tokens(text)
+    tokens = _tokens(text, prose)
     codes = "".join(map(_TOKEN_CODES.__getitem__, tokens))
     return ProseCounts(
         words=len(codes) - codes.count(_OTHER) - codes.count(_OTHER_ENDING),
@@ -153,13 +155,13 @@ def prose_counts(text: str) -> ProseCounts:
     )
 
 
-def sentence_words(text: str) -> list[tuple[int, int, int]]:
+def sentence_words(text: str, prose: str | None = None) -> list[tuple[int, int, int]]:
     """``(start, end, words)`` of each sentence of the prose that has words.
 
     The same sentences as :func:`prose_counts` counts, with their spans: used
     to report the long ones, so it may be slower.
     """
-    prose = _prose(text)
+    prose = _prose(text, prose)
     found = []
     for start, end in sentences(prose):
         codes = "".join(map(_TOKEN_CODES.__getitem__, prose[start:end].split()))
@@ -247,10 +249,14 @@ class _ReadabilityMatcher:
         return self._find(text)
 
     def _find(self, text: AnalysedText) -> Iterator[Finding]:
-        counts = text.memo("prose_counts", prose_counts)
+        # The prose (addresses left out) is shared with other rules' checks.
+        prose = text.memo("prose", prose_only)
+        counts = text.memo("prose_counts", lambda body: prose_counts(body, prose))
         limit = self.max_sentence_words
         if limit is not None and has_long_sentence(counts.codes, limit):
-            for start, end, words in text.memo("sentence_words", sentence_words):
+            for start, end, words in text.memo(
+                "sentence_words", lambda body: sentence_words(body, prose)
+            ):
                 if words > limit:
                     values = {"words": words, "target": limit, "grade": None}
                     yield Finding(start, end, values=values)
@@ -260,7 +266,7 @@ class _ReadabilityMatcher:
         if grade > self.max_grade:
             # From the first sentence with words to the last (worked out only
             # now: few texts are reported).
-            spans = text.memo("sentence_words", sentence_words)
+            spans = text.memo("sentence_words", lambda body: sentence_words(body, prose))
             yield Finding(
                 spans[0][0],
                 spans[-1][1],
