@@ -21,6 +21,16 @@ pieces = st.one_of(
         ["{{ match }}", "{{match}}", "{{ vars.team }}", "{{ none }}", "{{ true }}", "{{ a.b.c }}"]
     ),
     st.sampled_from(["{{ x | upper }}", "{% if x %}y{% endif %}", "{# note #}", "{{ x[0] }}"]),
+    st.sampled_from(
+        [
+            "{{ items | join(', ') }}",
+            "{{items|join(\"' or '\")}}",
+            "{{ vars.team | capitalize }}",
+            "{{ items | join( '' ) }}",
+            "{{ items | join }}",
+            "{{ x | capitalize | upper }}",
+        ]
+    ),
 )
 
 
@@ -40,7 +50,12 @@ def test_quick_reading_agrees_with_jinja(source: str) -> None:
         ("Use {{ replacement }} instead of {{ match }}.", True),
         ("Tell {{ vars.team }}.", True),
         ("{{ none }} is a constant", False),
-        ("{{ words | join(', ') }}", False),
+        ("{{ words | join(', ') }}", True),
+        ("{{ words|join(\"' or '\") }} and {{ what | capitalize }}", True),
+        ("{{ words | join(sep) }}", False),
+        ("{{ words | join('\\n') }}", False),
+        ("{{ words | join(', ') | upper }}", False),
+        ("{{ what | capitalize() }}", False),
         ("{% if x %}y{% endif %}", False),
         ("ends with a newline\n", False),
     ],
@@ -99,6 +114,8 @@ def test_what_gets_past_loading_is_stopped_when_rendering(
         ("{{ match + match }}", {"match": "x" * 15_000}),
         ("{{ match % items }}", {"match": "%(a)999999999s", "items": {"a": "x"}}),
         ("{{ match }}" * 100, {"match": "x" * 1_000_000}),  # simple: joined without Jinja2
+        ("{{ items | join(', ') }}", {"items": ["y"] * 20_000}),  # simple too: too many items
+        ("{{ items | join(', ') }}", {"items": ["y" * 5_000] * 5}),  # simple too: too long
         ("{% for x in items %}{{ match }}{% endfor %}", {"items": [1] * 100, "match": "x" * 500}),
         # Each %-format doubles the text it is given: stopped at the first too long.
         (
@@ -112,3 +129,39 @@ def test_growth_is_stopped_before_the_text_is_made(source: str, values: dict[str
     template = compile_template(source, allowed=frozenset(values))
     with pytest.raises(TemplateLimit):
         template.render(values)
+
+
+values = st.one_of(
+    st.none(),
+    st.text(alphabet="ab \u00dfİ", max_size=4),
+    st.integers(),
+    st.lists(st.text(alphabet="ab", max_size=3), max_size=4),
+    st.tuples(st.text(alphabet="ab", max_size=2)),
+    st.lists(st.one_of(st.integers(), st.none()), max_size=3),
+)
+
+
+@given(
+    st.sampled_from(
+        [
+            "Write '{{ items | join(\"' or '\") }}' instead",
+            "{{ x | capitalize }} ({{ items | join(', ') }})",
+            "{{ items | join('') }}{{ x }}",
+        ]
+    ),
+    values,
+    values,
+)
+def test_quick_rendering_gives_what_jinja_gives(source: str, x: object, items: object) -> None:
+    template = compile_template(source, allowed=frozenset({"x", "items"}))
+    assert template._parts is not None  # read without Jinja2's parser
+    given = {"x": x, "items": items}
+    try:
+        expected: object = ENVIRONMENT.from_string(source).render(given).strip()
+    except Exception as exc:  # Jinja2 cannot render it: neither may the quick way
+        expected = type(exc)
+    try:
+        found: object = template.render(given)
+    except Exception as exc:
+        found = type(exc)
+    assert found == expected

@@ -19,14 +19,16 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .templates import (
+    MAX_ITEMS,
     MAX_RENDERED_CHARS,
     SAFE_FILTERS,
     TemplateLimit,
     TemplateProblem,
+    _Filter,
     _Part,
 )
 
-__all__ = ["ENVIRONMENT", "MAX_ITEMS", "analyse", "simple_parts"]
+__all__ = ["ENVIRONMENT", "analyse", "simple_parts"]
 
 
 def _finalize(value: Any) -> Any:
@@ -103,8 +105,6 @@ _BEFORE: dict[str, Any] = {
     "escape": _check_escape_growth,
     "forceescape": _check_escape_growth,
 }
-#: The most items a filter may make a list of (a string's characters included).
-MAX_ITEMS = 10_000
 
 
 def _limited(name: str, filter_function: Any) -> Any:
@@ -199,17 +199,39 @@ def simple_parts(tree: nodes.Template) -> tuple[_Part, ...] | None:
         for node in statement.nodes:
             if isinstance(node, nodes.TemplateData):
                 parts.append(node.data)
-            elif isinstance(node, nodes.Name):
-                parts.append((node.name, None))
-            elif (
-                isinstance(node, nodes.Getattr)
-                and isinstance(node.node, nodes.Name)
-                and not node.attr.startswith("_")
-            ):
-                parts.append((node.node.name, node.attr))
             else:
-                return None
+                part = _simple_output(node)
+                if part is None:
+                    return None
+                parts.append(part)
     return tuple(parts)
+
+
+def _simple_output(node: nodes.Node) -> tuple[str, str | None, _Filter | None] | None:
+    """``name``, ``name.key``, and either of them joined with a constant or capitalised."""
+    how: _Filter | None = None
+    if isinstance(node, nodes.Filter) and not node.kwargs and not node.dyn_args:
+        if node.dyn_kwargs is not None or node.node is None:
+            return None
+        if node.name == "join" and len(node.args) == 1:
+            separator = node.args[0]
+            if not (isinstance(separator, nodes.Const) and isinstance(separator.value, str)):
+                return None
+            how = ("join", separator.value)
+        elif node.name == "capitalize" and not node.args:
+            how = ("capitalize", None)
+        else:
+            return None
+        node = node.node
+    if isinstance(node, nodes.Name):
+        return (node.name, None, how)
+    if (
+        isinstance(node, nodes.Getattr)
+        and isinstance(node.node, nodes.Name)
+        and not node.attr.startswith("_")
+    ):
+        return (node.node.name, node.attr, how)
+    return None
 
 
 def _keys_used(tree: nodes.Template, name: str) -> Iterable[str]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMON_NAMES",
+    "MAX_ITEMS",
     "MAX_RENDERED_CHARS",
     "MAX_TEMPLATE_CHARS",
     "REPLY_NAMES",
@@ -58,8 +59,12 @@ class TemplateProblem(ValueError):
     """A template that cannot be compiled or uses a name it cannot have."""
 
 
-# A simple template as parts: literal text, or a name with an optional key.
-_Part = str | tuple[str, str | None]
+# A simple template as parts: literal text, or a name with an optional key and
+# an optional filter: ("join", separator) or ("capitalize", None).
+_Filter = tuple[str, str | None]
+_Part = str | tuple[str, str | None, _Filter | None]
+#: The most items a filter may make a list of, or join (a string's characters included).
+MAX_ITEMS = 10_000
 _NOT_SIMPLE = object()
 
 
@@ -120,7 +125,7 @@ def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
         if isinstance(part, str):
             pieces.append(part)
             continue
-        name, key = part
+        name, key, how = part
         value = values.get(name, _NOT_SIMPLE)
         if key is not None:
             if type(value) is not dict or key not in value or hasattr(dict, key):
@@ -128,6 +133,10 @@ def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
             value = value[key]
         if value is _NOT_SIMPLE:
             return None
+        if how is not None:
+            value = _filtered(value, how)
+            if value is _NOT_SIMPLE:
+                return None
         if value is None:
             continue  # shown as nothing (see _finalize)
         if type(value) is not str and type(value) not in (int, float, bool):
@@ -138,8 +147,27 @@ def _join(parts: tuple[_Part, ...], values: Mapping[str, Any]) -> str | None:
     return "".join(pieces)
 
 
-#: ``{{ name }}`` or ``{{ name.key }}`` (see _quick_parts).
-_SIMPLE_OUTPUT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\s*\}\}")
+def _filtered(value: Any, how: _Filter) -> Any:
+    """``value`` through the filter, as Jinja2 gives it, or _NOT_SIMPLE when
+    the value is not plain text (or a list of it): Jinja2 then renders it."""
+    name, separator = how
+    if name == "join":
+        if type(value) not in (list, tuple) or not all(type(item) is str for item in value):
+            return _NOT_SIMPLE
+        if len(value) > MAX_ITEMS:
+            raise TemplateLimit(f"a filter would join more than {MAX_ITEMS:,} items")
+        return (separator or "").join(value)
+    if name == "capitalize" and type(value) is str:
+        return value.capitalize()
+    return _NOT_SIMPLE
+
+
+#: ``{{ name }}`` or ``{{ name.key }}``, perhaps with ``| join("...")`` (a
+#: separator without backslashes) or ``| capitalize`` (see _quick_parts).
+_SIMPLE_OUTPUT = re.compile(
+    r"\{\{\s*([A-Za-z][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\s*"
+    r"(?:\|\s*(?:(join)\(\s*(?:\"([^\"\\\\]*)\"|'([^'\\\\]*)')\s*\)|(capitalize))\s*)?\}\}"
+)
 #: Words Jinja2 reads as constants or operators, not as names.
 _NOT_NAMES = frozenset(
     ["true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"]
@@ -149,8 +177,9 @@ _NOT_NAMES = frozenset(
 def _quick_parts(source: str) -> tuple[_Part, ...] | None:
     """The parts of a simple template, read without Jinja2's parser (None: not simple).
 
-    Only text with ``{{ name }}`` or ``{{ name.key }}`` qualifies: no other
-    ``{{``, ``{%`` or ``{#`` anywhere. It gives what :func:`_simple_parts` gives
+    Only text with ``{{ name }}`` or ``{{ name.key }}`` qualifies, perhaps
+    joined with a constant separator or capitalised: no other ``{{``, ``{%`` or
+    ``{#`` anywhere. It gives what :func:`_simple_parts` gives
     from Jinja2's tree (a test compares them), several times faster.
     """
     parts: list[_Part] = []
@@ -162,7 +191,13 @@ def _quick_parts(source: str) -> tuple[_Part, ...] | None:
         name, key = match.group(1), match.group(2)
         if name in _NOT_NAMES:
             return None
-        parts.append((name, key))
+        how: _Filter | None = None
+        if match.group(3):
+            separator = match.group(4) if match.group(4) is not None else match.group(5)
+            how = ("join", separator)
+        elif match.group(6):
+            how = ("capitalize", None)
+        parts.append((name, key, how))
         at = match.end()
     parts.append(source[at:])
     texts = [part for part in parts if isinstance(part, str)]
