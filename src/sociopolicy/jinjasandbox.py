@@ -26,6 +26,7 @@ from .templates import (
     TemplateProblem,
     _Filter,
     _Part,
+    names_in,
 )
 
 __all__ = ["ENVIRONMENT", "analyse", "simple_parts"]
@@ -278,13 +279,7 @@ def analyse(source: str) -> tuple[tuple[_Part, ...] | None, set[str], list[tuple
     tree = _parsed(source)
     parts = simple_parts(tree)
     if parts is not None:
-        used = {part[0] for part in parts if not isinstance(part, str)}
-        keys = [
-            (part[0], part[1])
-            for part in parts
-            if not isinstance(part, str) and part[1] is not None
-        ]
-        return parts, used, keys
+        return (parts, *names_in(parts))
     names = set(meta.find_undeclared_variables(tree))
     keys = [(name, key) for name in ("vars", "groups") for key in _keys_used(tree, name)]
     return None, names, keys

@@ -26,6 +26,7 @@ __all__ = [
     "TemplateLimit",
     "TemplateProblem",
     "compile_template",
+    "names_in",
 ]
 
 #: Names every rule message may use; each kind adds its own (``term``, ``groups``...)
@@ -208,6 +209,19 @@ def _quick_parts(source: str) -> tuple[_Part, ...] | None:
     return tuple(part for part in parts if part != "")
 
 
+def names_in(parts: tuple[_Part, ...]) -> tuple[set[str], list[tuple[str, str]]]:
+    """A simple template's top-level names, and the keys it looks up on them.
+
+    They are its parts' (a simple template assigns none): much quicker than
+    Jinja2's analysis, which generates the template's code.
+    """
+    used = {part[0] for part in parts if not isinstance(part, str)}
+    keys = [
+        (part[0], part[1]) for part in parts if not isinstance(part, str) and part[1] is not None
+    ]
+    return used, keys
+
+
 def compile_template(
     source: str,
     *,
@@ -232,14 +246,7 @@ def compile_template(
         )
     parts = _quick_parts(source)
     if parts is not None:
-        # A simple template's names are its parts' (it assigns none): much
-        # quicker than Jinja2's analysis, which generates the template's code.
-        used = {part[0] for part in parts if not isinstance(part, str)}
-        keys = [
-            (part[0], part[1])
-            for part in parts
-            if not isinstance(part, str) and part[1] is not None
-        ]
+        used, keys = names_in(parts)
     else:
         from .jinjasandbox import analyse  # Jinja2 only for templates that need it
 
