@@ -53,7 +53,7 @@ from .patterncache import staged_entries
 from .planning import Planning
 from .redos import backtracking_risk
 from .ruleset import Ruleset, RulesetHeader, Source, cite
-from .rulesetcache import restore, store, unchanged
+from .rulesetcache import Stamp, restore, stamp_of, store, unchanged
 from .templates import COMMON_NAMES, REPLY_NAMES, TemplateProblem, compile_template
 from .yamlsource import YamlDocument, YamlPath, load_yaml
 
@@ -126,7 +126,7 @@ class _Resolver:
         self.confine_to = confine_to
 
     def resolve(self, path: Path, stack: tuple[Path, ...] = ()) -> Layer:
-        stamp = _stamp_of(str(Path(path).absolute()))
+        stamp = stamp_of(str(Path(path).absolute()))
         doc = load_yaml(path)
         if stamp is not None:
             self.stamps.append(stamp)
@@ -526,9 +526,6 @@ def compile_loaded(ruleset: Ruleset) -> None:
     ruleset._compiled = CompiledRuleset(ruleset, compiled, ruleset.vars)
 
 
-Stamp = tuple[str, int, int]
-
-
 def locate_in(ruleset: Ruleset, rule_id: str, loc: Sequence[str | int] = ()) -> SourceLocation:
     """Where field ``loc`` of rule ``rule_id`` is written (the file of an override that
     replaced it, if one did); the ruleset's file when it is not known."""
@@ -563,14 +560,6 @@ def layer_of(ruleset: Ruleset) -> Layer | None:
     return layer
 
 
-def _stamp_of(path: str) -> Stamp | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (path, info.st_mtime_ns, info.st_size)
-
-
 class _Cache:
     """Loaded rulesets by file, reloaded when any file in the chain changes.
 
@@ -588,7 +577,7 @@ class _Cache:
         key = (os.path.abspath(path), confine)
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and all(_stamp_of(s[0]) == s for s in entry[0]):
+        if entry is not None and all(stamp_of(s[0]) == s for s in entry[0]):
             return entry[1]
         restored = restore(path, confine)
         if restored is not None:

@@ -50,7 +50,7 @@ from .patterncache import cache_folder
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
-__all__ = ["restore", "restoring", "store", "unchanged"]
+__all__ = ["Stamp", "restore", "restoring", "stamp_of", "store", "unchanged"]
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +244,8 @@ def _digest(path: str) -> str | None:
     return hashlib.sha256(data).hexdigest() if len(data) <= limit else None
 
 
-def _stamp(path: str) -> Stamp | None:
+def stamp_of(path: str) -> Stamp | None:
+    """(path, modification time, size) of a file, or None if it cannot be read."""
     try:
         info = os.stat(path)
     except OSError:
@@ -295,7 +296,7 @@ def restore(path: Path, confine: bool) -> tuple[Ruleset, list[Stamp]] | None:
             return None
         if any(os.path.realpath(name) != real for name, real, _ in files):
             return None  # a link now points elsewhere: load it again (and check confine)
-        stamps = [_stamp(name) for name, _, _ in files]
+        stamps = [stamp_of(name) for name, _, _ in files]
         digests = [(name, digest) for name, _, digest in files]
         if not unchanged(digests):
             return None  # a file changed: load it again
