@@ -299,7 +299,9 @@ class RuleBase(StrictModel):
     )
     when: When | None = Field(default=None, description="Conditions for running the rule.")
     action: ActionSpec = Field(
-        default=ActionSpec(kind="revise"),
+        # Made without validating (it is known good), so defining the class
+        # does not build ActionSpec's validator (see defer_build in _common).
+        default=ActionSpec.model_construct(kind="revise"),
         description="What to do when it fires: a word (`revise`) or a mapping with `to`, "
         "`within` and `reply`.",
     )
