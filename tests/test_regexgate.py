@@ -16,7 +16,7 @@ from sociopolicy.regexgate import gate_for
 atoms = st.sampled_from(
     [
         "a", "b", "K", "s", "'", "7", r"\d", "[A-Z]", "[a-c]", "[^a]", ".", r"\s", r"\w",
-        "(?i:k)", "(?-i:B)", "AB", "call", "911", "[0-9]",
+        "(?i:k)", "(?-i:B)", "AB", "call", "911", "[0-9]", r"\b", " ", "[ -]", "^",
     ]
 )  # fmt: skip
 quantifiers = st.sampled_from(["", "", "?", "*", "+", "{2}", "{3,}", "{0,2}"])
@@ -36,7 +36,7 @@ def patterns(draw: st.DrawFn, depth: int = 2) -> str:
     return "".join(pieces)
 
 
-texts = st.text(alphabet="abcKks\u212a\u017f'\u2019 7\u0667AB9 1call", max_size=30)
+texts = st.text(alphabet="abcKks\u212a\u017f'\u2019 7\u0667AB9 1call-", max_size=30)
 
 
 @settings(max_examples=400)
@@ -54,7 +54,9 @@ def test_every_match_passes_the_gate(pattern: str, ignore_case: bool, text: str)
 @pytest.mark.parametrize(
     ("pattern", "ignore_case", "gate"),
     [
-        (r"\b\d{3}[ -]?\d{3}", True, r"[\d]{3}"),
+        # One-character elements in a row are needed together.
+        (r"\b\d{3}[ -]?\d{3}", True, r"[\d]{3}[\ \-]?[\d]{3}"),
+        (r"no\.\d{3,}x", False, r"no\.[\d]{3}"),
         (r"(?<!\w)(?=[A-Z]{2,4}\b)", False, "[ABCDEFGHIJKLMNOPQRSTUVWXYZ]{2}"),
         (r"\b(?:call|dial)\s+(?:911|000)\b", True, "(?:911|000)"),
         (r"don't", False, "don['\u02bc\u2019]t"),

@@ -103,6 +103,24 @@ _LONGEST_GATE = 160
 _MOST_BRANCHES = 6
 
 
+class _Atom(NamedTuple):
+    """A one-character element of a sequence, with how many times it repeats."""
+
+    source: str
+    share: float
+    least: int
+    most: int
+    #: The character, for a literal one (written with its neighbours as a word).
+    char: str | None
+
+
+def _count(least: int, most: int) -> str:
+    """An ``re`` repeat count (nothing for exactly one)."""
+    if least == most:
+        return "" if least == 1 else f"{{{least}}}"
+    return "?" if (least, most) == (0, 1) else f"{{{least},{most}}}"
+
+
 class _Reader:
     """Works out the needs of a parsed pattern."""
 
@@ -169,23 +187,93 @@ class _Reader:
             return _CATEGORIES[str(value)]
         return None
 
+    def atom(self, op: str, value: Any) -> _Atom | None:
+        """A one-character element, repeated or not, that a window can hold."""
+        if op == "LITERAL":
+            literal = self.chars([chr(value)])
+            if literal is None:
+                return None
+            return _Atom(literal[0], literal[1], 1, 1, chr(value))
+        if op in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
+            least, most, body = value
+            body = list(body)
+            if len(body) != 1:
+                return None
+            one = self.single(str(body[0][0]), body[0][1])
+            if one is None:
+                return None
+            return _Atom(one[0], one[1], least, most, None)
+        single = self.single(op, value)
+        if single is None:
+            return None
+        return _Atom(single[0], single[1], 1, 1, None)
+
     def sequence(self, items: Sequence[tuple[Any, Any]]) -> _Need | None:
-        """The rarest need among the elements of a sequence."""
-        needs: list[_Need] = []
-        literal: list[str] = []
+        """The rarest need of a sequence: a window of its one-character elements
+        in a row, or the need of one of its other elements."""
+        needs: list[_Need | None] = []
+        window: list[_Atom] = []
         for op, value in [*items, ("END", None)]:
             name = str(op)
-            if name == "LITERAL" and self.chars([chr(value)]) is not None:
-                literal.append(chr(value))
+            atom = self.atom(name, value) if name != "END" else None
+            if atom is not None:
+                if atom.most == sre_parse.MAXREPEAT:
+                    # An open-ended repeat ends one window and starts the next:
+                    # a match holds its least count next to each neighbour.
+                    window.append(atom._replace(most=atom.least))
+                    needs.append(self.window(window))
+                    window = [atom._replace(most=atom.least)]
+                else:
+                    window.append(atom)
                 continue
-            if literal:
-                needs.append(self.literal(literal))
-                literal = []
+            if name == "AT":
+                continue  # zero width (\b, ^): leaving it out only lets more through
+            needs.append(self.window(window))
+            window = []
             if name != "END":
                 need = self.element(name, value)
                 if need is not None:
                     needs.append(need)
-        return min(needs, key=lambda n: n.chance, default=None)
+        return min((n for n in needs if n is not None), key=lambda n: n.chance, default=None)
+
+    def window(self, atoms: Sequence[_Atom]) -> _Need | None:
+        """What a run of one-character elements needs: all of them, in a row.
+
+        Optional elements at either end add nothing and are dropped; at the
+        ends a repeat needs only its least count (a lone one at most
+        ``_LONGEST_RUN``). Runs of literal characters are written as words
+        (see :meth:`literal`). The window is judged as rare as its rarest part.
+        """
+        kept = list(atoms)
+        while kept and kept[0].least == 0:
+            kept.pop(0)
+        while kept and kept[-1].least == 0:
+            kept.pop()
+        if not kept:
+            return None
+        if len(kept) == 1 and kept[0].char is None:
+            run = min(kept[0].least, _LONGEST_RUN)
+            return _Need(kept[0].source + _count(run, run), _chance(kept[0].share, run))
+        kept[0] = kept[0]._replace(most=kept[0].least)
+        kept[-1] = kept[-1]._replace(most=kept[-1].least)
+        sources: list[str] = []
+        chances: list[float] = []
+        letters: list[str] = []
+        for atom in [*kept, None]:
+            if atom is not None and atom.char is not None and atom.least == atom.most == 1:
+                letters.append(atom.char)
+                continue
+            if letters:
+                word = self.literal(letters)
+                sources.append(word.source)
+                chances.append(word.chance)
+                letters = []
+            if atom is None:
+                break
+            sources.append(atom.source + _count(atom.least, atom.most))
+            if atom.least:
+                chances.append(_chance(atom.share, atom.least))
+        return _Need("".join(sources), min(chances))
 
     def literal(self, chars: Sequence[str]) -> _Need:
         """A run of literal characters (each known to :meth:`chars`)."""
