@@ -723,3 +723,51 @@ def test_prose_only_blanks_what_the_reference_expressions_blank(text: str) -> No
         for match in expression.finditer(text):
             chars[match.start() : match.end()] = " " * (match.end() - match.start())
     assert prose_only(text) == "".join(chars)
+
+
+_MARKDOWN_PIECES = [
+    "word", " ", "    ", "\t", "\n", "\r\n", "```", "~~~", "`", "``", "<!--", "-->", "<b>",
+    "</i>", "<", ">", "[a]", "(x)", "[b]: http://e.example", "]:", "](", "][", "- ", "1. ",
+    "\u2028", "\x0c", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=25).map("".join))
+def test_markdown_prose_blanks_what_every_pass_run_in_full_blanks(body: str) -> None:
+    # prose() skips a pass when the body lacks what every match of it needs;
+    # the reference runs every pass on every body.
+    from sociopolicy import markdown as md
+
+    blocks = md._fenced(body)
+    blocks += md._indented(body, blocks)
+    inline = [
+        m.span()
+        for m in md._INLINE_CODE.finditer(body)
+        if not any(a <= m.start() < b for a, b in blocks)
+    ]
+    code = sorted(blocks + inline)
+    assert md.code_spans(body) == code
+    chars = list(body)
+    for start, end in [*code, *md._html_comments(body, code)]:
+        chars[start:end] = md._blanked(body[start:end])
+    text = "".join(chars)
+    for pattern in (md._REFERENCE_DEFINITION, md._HTML_TAG, md._LINK_TARGET, md._REFERENCE_LABEL):
+        text = pattern.sub(lambda m: md._blanked(m.group(0)), text)
+    assert md.prose(body) == text
+
+
+@given(st.text(max_size=40))
+def test_a_plain_file_draft_is_the_validated_draft(text: str) -> None:
+    # Text files and Markdown without front matter skip validation.
+    from sociopolicy import Draft
+    from sociopolicy.contentfiles import _plain_draft
+
+    built = _plain_draft(text)
+    validated = Draft.model_validate({"text": text, "context": {}})
+    assert built == validated
+    assert repr(built) == repr(validated)
+    assert built.model_fields_set == validated.model_fields_set
+    assert built.model_dump() == validated.model_dump()
+    built.context["x"] = True  # each draft has its own context
+    assert _plain_draft(text).context == {}

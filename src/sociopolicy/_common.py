@@ -23,18 +23,21 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
-def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
+def trusted(
+    model: type[_Model], values: dict[str, Any], given: frozenset[str] | None = None
+) -> _Model:
     """A model instance made from ``values`` without validating them.
 
     Only for values built by our own code from validated parts (the engine's
     violations and reports), where validating again costs more than the rest
     of a check; ``values`` must give every field, none extra. Pydantic's own
     ``model_construct`` does the same but is slower than validating. The
-    tests check that the result equals the validated model.
+    tests check that the result equals the validated model. ``given`` names
+    the fields the validated model would count as set (default: all).
     """
     instance = model.__new__(model)
     _set_attribute(instance, "__dict__", values)
-    _set_attribute(instance, "__pydantic_fields_set__", set(values))
+    _set_attribute(instance, "__pydantic_fields_set__", set(values if given is None else given))
     _set_attribute(instance, "__pydantic_extra__", None)
     _set_attribute(instance, "__pydantic_private__", None)
     return instance

@@ -106,7 +106,9 @@ class Config(StrictModel):
     format: Literal["text", "json", "github", "sarif", "junit"] | None = None
     include: tuple[StrictStr, ...] = ()
     exclude: tuple[StrictStr, ...] = ()
-    csv: CsvConfig = CsvConfig()
+    # Built without validating: validating builds the model's validator, which a
+    # run without any configuration never needs.
+    csv: CsvConfig = CsvConfig.model_construct()
     overrides: tuple[Override, ...] = ()
     confine_extends: StrictBool = Field(default=False, alias="confine-extends")
     encoding: StrictStr | None = Field(
@@ -133,7 +135,9 @@ class FileSettings(StrictModel):
     excluded: bool = False
     #: The file matches the configuration's ``include`` (or there is none).
     included: bool = True
-    csv: CsvConfig = CsvConfig()
+    # Built without validating: validating builds the model's validator, which a
+    # run without any configuration never needs.
+    csv: CsvConfig = CsvConfig.model_construct()
     #: Where each name in ``disable`` is written, as ``file:line[:column]``.
     disable_at: tuple[StrictStr, ...] = ()
 
@@ -234,11 +238,15 @@ _FIELDS = sorted(
 )
 
 
+#: The settings of a file no configuration governs (models are frozen, so one serves all).
+_NO_SETTINGS = FileSettings.model_construct()
+
+
 def settings_for(file: Path) -> FileSettings:
     """The ruleset, disabled rules and platform the configuration gives ``file``."""
     found = config_for(file.parent)
     if found is None:
-        return FileSettings()
+        return _NO_SETTINGS
     config, folder = found
     relative = _relative(file, folder)
     ruleset = _path(config.ruleset, folder)

@@ -32,7 +32,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, StrictBool, StrictStr, ValidationError
 
-from ._common import StrictModel, one_or_many
+from ._common import StrictModel, one_or_many, trusted
 from .diagnostics import describe_error, field_path, prune_errors
 from .errors import RulesetError, UsageError
 from .limits import DRAFT_VARIABLE, max_draft_chars, read_at_most
@@ -292,6 +292,20 @@ Place = Callable[[int], tuple[int, int]]
 FieldAt = Callable[[tuple[str | int, ...], bool], tuple[int, int]]
 
 
+#: The planning fields of a post that gives none (models are frozen, so one serves all).
+_NO_PLAN = PlanFields.model_construct()
+
+
+def _plain_draft(text: str) -> Draft:
+    """``Draft.model_validate({"text": text, "context": {}})`` without validating:
+    the text is a str and every other field its default (tested against it)."""
+    return trusted(Draft, {"text": text, **_DRAFT_DEFAULTS, "context": {}}, _GIVEN)
+
+
+_DRAFT_DEFAULTS = {"kind": "post", "platform": None, "in_reply_to": None, "media": ()}
+_GIVEN = frozenset({"text", "context"})
+
+
 def _add(
     result: ContentRead,
     display: str,
@@ -314,6 +328,22 @@ def _add(
         line, column = field_at(where, key)
         result.problems.append(FileProblem(display, line, column, message))
 
+    if not fields:
+        # Plain text, or Markdown without front matter: nothing to validate.
+        start = place(0)
+        result.items.append(
+            ContentItem(
+                display,
+                _plain_draft(text),
+                start[0],
+                start[1],
+                place,
+                source=source,
+                whole_file=whole_file,
+                plan=_NO_PLAN,
+            )
+        )
+        return
     unknown = sorted(set(fields) - POST_FIELDS - {"text"})
     if unknown:
         problem((unknown[0],), f"unknown field '{unknown[0]}' in a post", key=True)

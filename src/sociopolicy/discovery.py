@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .contentfiles import SUFFIXES
-from .globs import matches_any
+from .globs import glob_set, matches_any
 
 __all__ = ["SKIPPED_FOLDERS", "content_files"]
 
@@ -63,21 +63,28 @@ def content_files(
     """
     seen: set[str] = set()
     here = os.getcwd()
+    never = glob_set(NOT_CONTENT)
+    excluded = glob_set(exclude) if exclude else None
+    included = glob_set(include) if include else None
     for given in paths:
         path = Path(given)
         if path.is_dir():
             base = _from_here(given, here)
+            # Names from the walk hold no "." or ".." parts: joining them to the
+            # folder's absolute path gives the file's.
+            folder = os.path.abspath(given)
             for relative, is_link in sorted(_walk(given)):
                 file = os.path.join(given, relative)
                 where = f"{base}/{relative}" if base != "." else relative
-                if matches_any(where, NOT_CONTENT) or matches_any(where, exclude):
+                if never.matches(where) or (excluded is not None and excluded.matches(where)):
                     continue
-                if include and not matches_any(where, include):
+                if included is not None and not included.matches(where):
                     continue
-                key = os.path.realpath(file) if is_link else os.path.abspath(file)
+                key = os.path.realpath(file) if is_link else os.path.join(folder, relative)
                 if key not in seen:
                     seen.add(key)
-                    yield Path(file), Path(file).as_posix()
+                    found = Path(file)
+                    yield found, found.as_posix()
         elif matches_any(_from_here(given, here), NOT_CONTENT):
             if skipped is not None:
                 skipped.append(given)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Glob", "matches_any"]
+__all__ = ["Glob", "GlobSet", "glob_set", "matches_any"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _translate(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _GlobSet:
+class GlobSet:
     """Several globs: those that match a name at any depth joined in one expression."""
 
     names: re.Pattern[str] | None
@@ -105,13 +105,18 @@ class _GlobSet:
 
 
 @functools.lru_cache(maxsize=256)
-def _glob_set(globs: tuple[str, ...]) -> _GlobSet:
+def _glob_set(globs: tuple[str, ...]) -> GlobSet:
     compiled = [compile_glob(glob) for glob in globs]
     by_name = [g for g in compiled if g.by_name and not g.folders_only]
     names = re.compile("|".join(f"(?:{g.regex.pattern})" for g in by_name)) if by_name else None
-    return _GlobSet(names, tuple(g for g in compiled if g not in by_name))
+    return GlobSet(names, tuple(g for g in compiled if g not in by_name))
 
 
 def matches_any(path: str, globs: Sequence[str]) -> bool:
     """Whether ``path`` (relative to the globs' base, ``/``-separated) matches any glob."""
     return bool(globs) and _glob_set(tuple(globs)).matches(path)
+
+
+def glob_set(globs: Sequence[str]) -> GlobSet:
+    """The globs compiled together, for matching many paths (``.matches(path)``)."""
+    return _glob_set(tuple(globs))

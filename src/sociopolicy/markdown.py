@@ -85,13 +85,20 @@ def _indented(body: str, fenced: Sequence[tuple[int, int]]) -> list[tuple[int, i
 def code_spans(body: str) -> list[tuple[int, int]]:
     """The (start, end) of all code in a Markdown body: fenced and indented blocks
     and inline code spans (outside blocks)."""
-    blocks = _fenced(body)
-    blocks += _indented(body, blocks)
-    inline = [
-        match.span()
-        for match in _INLINE_CODE.finditer(body)
-        if not any(a <= match.start() < b for a, b in blocks)
-    ]
+    # Each kind of code needs a character or run the body may lack, which is
+    # quicker to look for than to read the body line by line.
+    blocks = _fenced(body) if "```" in body or "~~~" in body else []
+    if "    " in body or "\t" in body:
+        blocks += _indented(body, blocks)
+    inline = (
+        [
+            match.span()
+            for match in _INLINE_CODE.finditer(body)
+            if not any(a <= match.start() < b for a, b in blocks)
+        ]
+        if "`" in body
+        else []
+    )
     return sorted(blocks + inline)
 
 
@@ -110,12 +117,24 @@ def _html_comments(body: str, skip: Sequence[tuple[int, int]]) -> list[tuple[int
 
 def prose(body: str) -> str:
     """Markdown with everything but prose blanked out, at the same offsets."""
-    chars = list(body)
     code = code_spans(body)
     hidden = [*code, *_html_comments(body, code)]
-    for start, end in hidden:
-        chars[start:end] = _blanked(body[start:end])
-    text = "".join(chars)
-    for pattern in (_REFERENCE_DEFINITION, _HTML_TAG, _LINK_TARGET, _REFERENCE_LABEL):
-        text = pattern.sub(lambda m: _blanked(m.group(0)), text)
+    text = body
+    if hidden:
+        chars = list(body)
+        for start, end in hidden:
+            chars[start:end] = _blanked(body[start:end])
+        text = "".join(chars)
+    for needed, pattern in _MARKUP:
+        if needed in text:
+            text = pattern.sub(lambda m: _blanked(m.group(0)), text)
     return text
+
+
+#: Markup blanked out of prose, each with what every match of it holds.
+_MARKUP = (
+    ("]:", _REFERENCE_DEFINITION),
+    ("<", _HTML_TAG),
+    ("](", _LINK_TARGET),
+    ("][", _REFERENCE_LABEL),
+)
