@@ -323,10 +323,18 @@ class CompiledRuleset:
             for kind, index in scans.items()
         }
 
-    def prepare_scans(self) -> None:
-        """Build the merged phrase scan of every kind of text now (see _scan_for)."""
+    def prepare(self) -> None:
+        """Work out now what is otherwise worked out at the first text: the merged
+        phrase scan of every kind of text (see _scan_for), and what each matcher
+        with a ``prepare()`` leaves until then (a pattern's gate). Called before
+        the ruleset is saved (see rulesetcache), so a process that restores it
+        does neither."""
         for target_kind in self._by_target:
             self._scan_for(target_kind)
+        for item in self.rules:
+            prepare: Callable[[], None] | None = getattr(item.matcher, "prepare", None)
+            if prepare is not None:
+                prepare()
 
     def _scan_for(self, target_kind: str) -> tuple[PhraseIndex, dict[int, int]]:
         """The merged phrase scan for one kind of text, and where each set's hits go.

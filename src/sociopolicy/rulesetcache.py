@@ -329,9 +329,10 @@ def store(path: Path, confine: bool, ruleset: Ruleset, digests: Digests) -> None
         return
     files = [[name, os.path.realpath(name), digest] for name, digest in digests]
     try:
-        # Saved with the rest, so a later process does not build them; their
-        # expressions are compiled when first used.
-        ruleset.compiled.prepare_scans()
+        # Phrase scans and pattern gates are worked out and saved with the rest,
+        # so a later process does not work them out; the scans' big expressions
+        # are compiled when first used.
+        ruleset.compiled.prepare()
         payload = pickle.dumps((ruleset, ruleset.compiled), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # a rule kind that does not pickle: simply not cached
         logger.debug("ruleset %s not cached: %s", ruleset.ref, exc)

@@ -14,7 +14,6 @@ from ..normalise import Normalised, cleaned
 from ..patterncache import is_known, pattern_groups
 from ..phrases import PhraseSet
 from ..redos import pattern_size
-from ..regexgate import gate_for
 from ..text import Spans, straighten
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
@@ -148,6 +147,9 @@ def _compiled_gate(pattern: str, flags: int) -> re.Pattern[str] | None:
     """The compiled gate of a pattern without a prefilter (see regexgate), or None."""
     if len(pattern) > _LONGEST_GATED_PATTERN:
         return None
+    # Imported here: a ruleset restored from the cache has its gates already.
+    from ..regexgate import gate_for
+
     source = gate_for(pattern, bool(flags & regex.IGNORECASE))
     return re.compile(source) if source is not None else None
 
@@ -187,6 +189,11 @@ class _PatternMatcher:
         self.required = self.prefilter[0] if self.prefilter else None
         exceptions = (self.exceptions,) if self.exceptions is not None else ()
         self.phrase_sets: tuple[PhraseSet, ...] = (*exceptions, *self.prefilter)
+
+    def prepare(self) -> None:
+        """Work out the gate now rather than at the first text (see CompiledRuleset.prepare)."""
+        if self._gate is False:
+            self._gate = _compiled_gate(self.pattern, self.flags)
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
         if not all(text.hits(group) for group in self.prefilter):
