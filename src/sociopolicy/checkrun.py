@@ -136,11 +136,12 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
     explicit = {os.path.abspath(p) for p in args.paths if p != STDIN and Path(p).is_file()}
     longest = max_draft_chars()
     for path, shown in _inputs(args):
-        stdin_name = Path(args.stdin_filename) if args.stdin_filename else Path("<stdin>")
+        if path is None:
+            stdin_name = Path(args.stdin_filename) if args.stdin_filename else Path("<stdin>")
         settings = settings_for(path if path is not None else Path.cwd() / stdin_name)
         if path is not None and (settings.excluded or not (args.include or settings.included)):
             # The configuration says this is not content; say so for a file named.
-            if os.path.abspath(path) in explicit:
+            if explicit and os.path.abspath(path) in explicit:
                 sys.stderr.write(
                     f"sociopolicy: skipped {one_line(shown)}: excluded by {settings.source}\n"
                 )
@@ -157,7 +158,7 @@ def run_check(args: argparse.Namespace, default_format: str = "text") -> CheckRu
             )
             found, trouble = read.items, read.problems
         else:
-            named = os.path.abspath(path) in explicit
+            named = bool(explicit) and os.path.abspath(path) in explicit
             read = read_content(
                 path, shown, csv=_csv_columns(args, settings), found=not named, encoding=encoding
             )
@@ -219,6 +220,8 @@ def _ignored(
 ) -> list[Finding]:
     """Notes on a draft's ``ignore:`` list: names that are not rules, and (with
     ``report_unused``) names that hide nothing in ``report``."""
+    if not item.ignore:
+        return []
     known: frozenset[str] = ruleset.compiled.rule_ids
     fired = {v.rule_id for v in report.violations if v.target == "draft"}
     notes = []

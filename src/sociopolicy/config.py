@@ -50,11 +50,6 @@ from .merge import validation_issues
 from .models import Platform
 from .yamlsource import load_yaml
 
-if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 __all__ = [
     "CONFIG_NAMES",
     "Config",
@@ -177,6 +172,11 @@ def _read(folder: Path) -> Config | None:
 
 def _read_pyproject(toml_file: Path) -> Config | None:
     """``[tool.sociopolicy]`` of a ``pyproject.toml``, with errors at their line."""
+    # Imported here: most runs read no pyproject.toml.
+    if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         text = toml_file.read_bytes().decode("utf-8")
         table: Any = tomllib.loads(text)

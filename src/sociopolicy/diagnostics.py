@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic_core import ErrorDetails
 
-__all__ = ["describe_error", "field_path", "prune_errors"]
+__all__ = ["close_matches", "describe_error", "field_path", "prune_errors"]
 
 
 def field_path(loc: Sequence[str | int]) -> str:
@@ -41,7 +40,7 @@ def prune_errors(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
         if error["type"] != "missing" or not loc:
             return False
         names = [name for parent, name in misspelt if parent == loc[:-1]]
-        return bool(difflib.get_close_matches(str(loc[-1]), names, n=1))
+        return bool(close_matches(str(loc[-1]), names, n=1))
 
     return [
         error
@@ -82,7 +81,7 @@ def describe_error(
         return f"the required field '{name}' is missing"
     if kind == "extra_forbidden":
         hint = ""
-        close = difflib.get_close_matches(name, [f for f in known_fields if f != name], n=1)
+        close = close_matches(name, [f for f in known_fields if f != name], n=1)
         if close:
             hint = f"; did you mean '{close[0]}'?"
         return f"'{name}' is not a known field{hint}"
@@ -126,3 +125,10 @@ def _pattern_help(name: str) -> str:
     if name == "locale":
         return "a language tag such as en or en-AU"
     return "see docs/ruleset-format.md"
+
+
+def close_matches(word: str, choices: list[str], n: int) -> list[str]:
+    """``difflib.get_close_matches``, imported only when a name is misspelled."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=n)

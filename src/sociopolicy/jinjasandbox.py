@@ -8,7 +8,6 @@ messages never imports Jinja2 (about 50 ms of start-up).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +17,7 @@ import jinja2.nodes
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .diagnostics import close_matches
 from .templates import (
     MAX_ITEMS,
     MAX_RENDERED_CHARS,
@@ -337,7 +337,7 @@ def _parsed(source: str) -> nodes.Template:
                 f"(they can use {', '.join(sorted(SAFE_FILTERS))})"
             )
         if node.name not in known:
-            close = difflib.get_close_matches(node.name, list(known), n=1)
+            close = close_matches(node.name, list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise TemplateProblem(f"the template uses the unknown {kind} '{node.name}'{hint}")
     return tree

@@ -22,14 +22,13 @@ came from, so that validation errors after merging point at the right place.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from .diagnostics import describe_error, field_path, prune_errors
+from .diagnostics import close_matches, describe_error, field_path, prune_errors
 from .errors import Issue, RulesetResolutionError, SourceLocation
 from .periods import is_period, parse_period
 from .ruleset import RulesetHeader, Source
@@ -116,7 +115,7 @@ def validation_issues(
 
 
 def suggest(name: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
+    close = close_matches(name, list(choices), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
