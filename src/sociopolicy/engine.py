@@ -325,12 +325,12 @@ class CompiledRuleset:
 
     def prepare(self) -> None:
         """Work out now what is otherwise worked out at the first text: the merged
-        phrase scan of every kind of text (see _scan_for), and what each matcher
-        with a ``prepare()`` leaves until then (a pattern's gate). Called before
-        the ruleset is saved (see rulesetcache), so a process that restores it
-        does neither."""
+        phrase scan of every kind of text (see _scan_for), compiled, and what each
+        matcher with a ``prepare()`` leaves until then (a pattern's gate). Called
+        before the ruleset is saved (see rulesetcache), so a process that restores
+        it does none of this."""
         for target_kind in self._by_target:
-            self._scan_for(target_kind)
+            self._scan_for(target_kind)[0].prepare()
         for item in self.rules:
             prepare: Callable[[], None] | None = getattr(item.matcher, "prepare", None)
             if prepare is not None:

@@ -65,20 +65,26 @@ def read_at_most(path: str | Path, limit: int) -> bytes:
     at once would set aside that much memory for every small file); one that
     says nothing, or grows meanwhile, is read on in pieces up to the limit.
     """
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = b""
-        if size > 0:
-            wanted = min(size, limit) + 1
-            data = handle.read(wanted)
-            if len(data) < wanted:
-                return data  # the whole file
+    # The descriptor is used directly: a buffered file object costs more than
+    # the read itself for the small files most content is.
+    handle = os.open(path, _READ_FLAGS)
+    try:
+        size = os.fstat(handle).st_size
+        # A read may return less than asked before the end (the system's
+        # choice): only an empty read means the end.
+        data = os.read(handle, min(size, limit) + 1) if size > 0 else b""
         pieces = [data]
         total = len(data)
         while total <= limit:
-            piece = handle.read(min(_PIECE, limit + 1 - total))
+            piece = os.read(handle, min(_PIECE, limit + 1 - total))
             if not piece:
                 break
             pieces.append(piece)
             total += len(piece)
         return b"".join(pieces)
+    finally:
+        os.close(handle)
+
+
+#: Read-only, and on Windows without turning line ends into others.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)

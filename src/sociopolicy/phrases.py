@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .normalise import Normalised, cleaned, decoded, is_word_char
+from .reprogram import Program, compile_program, program_of
 from .text import APOSTROPHES, Form, inflections, straighten
 
 __all__ = ["Hit", "PhraseEntry", "PhraseIndex", "PhraseSet", "longest_first", "phrase_key"]
@@ -256,6 +257,9 @@ class PhraseIndex:
         # space in front, for a phrase at its very start.
         self._resolved: dict[str, _Resolved] = {}
         self._starts: re.Pattern[str] | None = None  # compiled by _word_starts
+        #: Its program, kept so that a pickled index (the ruleset cache) carries it
+        #: and is not compiled again (see reprogram.py).
+        self._starts_program: Program | None = None
         self._any_case: re.Pattern[str] | None = None
         # Rare phrases that start with a symbol ("#tag") are searched for directly.
         self._symbolic: re.Pattern[str] | None = None
@@ -265,8 +269,9 @@ class PhraseIndex:
             )
 
     def __getstate__(self) -> dict[str, Any]:
-        """For the ruleset cache: the big expressions are compiled again when first
-        used, so a process pays only for the kinds of text it checks."""
+        """For the ruleset cache: the big expressions are made again when first
+        used (from their programs, when kept), so a process pays only for the
+        kinds of text it checks."""
         state = dict(self.__dict__)
         state.update(_starts=None, _any_case=None, _resolved={})
         return state
@@ -275,8 +280,21 @@ class PhraseIndex:
         """The search for phrases starting with a letter or digit (see __init__)."""
         assert self._trie is not None
         if self._starts is None:
-            self._starts = re.compile("[^0-9a-z_]" + _START + "(?=(" + self._trie + "))")
+            source = "[^0-9a-z_]" + _START + "(?=(" + self._trie + "))"
+            if self._starts_program is None:
+                self._starts_program = program_of(source)
+            self._starts = (
+                compile_program(self._starts_program, source)
+                if self._starts_program is not None
+                else re.compile(source)
+            )
         return self._starts
+
+    def prepare(self) -> None:
+        """Compile the scan now rather than at the first text (its program is then
+        pickled with the index)."""
+        if self._trie is not None:
+            self._word_starts()
 
     def scan(self, text: str) -> list[list[Hit]]:
         """Hits for each set, in the order the sets were given.

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictStr
 
 from ..phrases import PhraseSet
+from ..reprogram import Program, compile_program, program_of
 from .base import AnalysedText, Finding, RuleBase
 
 __all__ = ["DEFAULT_EMOTICONS", "PunctuationRule", "trie_pattern"]
@@ -99,8 +100,15 @@ class PunctuationRule(RuleBase):
         return _PunctuationMatcher(self)
 
 
+def _pattern(source: str | None, program: Program | None) -> re.Pattern[str] | None:
+    """The merged regex, from its program when there is one (see reprogram)."""
+    if source is None:
+        return None
+    return compile_program(program, source) if program is not None else re.compile(source)
+
+
 class _PunctuationMatcher:
-    __slots__ = ("phrase_sets", "repeated", "required", "run", "symbols")
+    __slots__ = ("phrase_sets", "program", "repeated", "required", "run", "source", "symbols")
 
     def __init__(self, rule: PunctuationRule) -> None:
         self.phrase_sets: tuple[PhraseSet, ...] = ()
@@ -122,7 +130,18 @@ class _PunctuationMatcher:
                 line = symbol * rule.symbol_run
                 more = re.escape(symbol) + "*"
                 endings[line] = f"(?:{endings[line]}|{more})" if line in endings else more
-        self.symbols = re.compile(trie_pattern(endings, endings=endings)) if endings else None
+        self.source = trie_pattern(endings, endings=endings) if endings else None
+        # Kept as a program too, so a restored ruleset does not compile it again.
+        self.program = program_of(self.source) if self.source is not None else None
+        self.symbols = _pattern(self.source, self.program)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "symbols"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.symbols = _pattern(self.source, self.program)
 
     def _what(self, found: str) -> str:
         """What a match of the merged regex is: a symbol run or an emoticon."""
