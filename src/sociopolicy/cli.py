@@ -352,13 +352,13 @@ def _confine(args: argparse.Namespace) -> bool:
 
 def _check(args: argparse.Namespace) -> int:
     from .checkrun import open_output, run_check
-    from .outputs import failing, findings, write
+    from .outputs import failing, write
 
     out = open_output(args.output)  # first, so a bad path fails before any work
     try:
         run = run_check(args)
         colour = run.output_format == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-        write(
+        placed = write(
             run.output_format,
             out,
             run.results,
@@ -373,7 +373,7 @@ def _check(args: argparse.Namespace) -> int:
             out.close()
     if run.problems:
         return 2
-    failed = any(failing(f, run.fail_on) for f in findings(run.results, (), run.extra))
+    failed = any(failing(f, run.fail_on) for f in placed)
     return 1 if failed else 0
 
 

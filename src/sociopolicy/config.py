@@ -244,7 +244,7 @@ _NO_SETTINGS = FileSettings.model_construct()
 
 def settings_for(file: Path) -> FileSettings:
     """The ruleset, disabled rules and platform the configuration gives ``file``."""
-    found = config_for(file.parent)
+    found = _find_from(os.path.dirname(os.path.abspath(file)))  # config_for(file.parent)
     if found is None:
         return _NO_SETTINGS
     config, folder = found

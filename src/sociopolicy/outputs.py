@@ -121,8 +121,8 @@ def write(
     colour: bool = False,
     extra: Sequence[Finding] = (),
     fail_on: str = "error",
-) -> None:
-    """Write the results in format ``name``.
+) -> list[Finding]:
+    """Write the results in format ``name``, and return the findings written.
 
     ``rulesets`` are those the run used, the main one first (they describe the
     rules in SARIF); ``extra`` are findings about suppressions; ``fail_on``
@@ -139,6 +139,7 @@ def write(
         _junit(out, results, placed, fail_on)
     else:
         _text(out, results, placed, colour)
+    return placed
 
 
 # -------------------------------------------------------------------- text
