@@ -142,10 +142,14 @@ class _ShoutingMatcher:
         body = text.memo("prose", prose_only)
         capital_words = _ASCII_CAPITAL_WORD if plain else _CAPITAL_WORD
         words = []
+        letters: list[int] = []  # of each word
         for m in capital_words.finditer(body):
             word = m.group()
-            if word not in self.allow and _letters(word) >= 2:
-                words.append((m.start(), m.end(), word))
+            if word not in self.allow:
+                count = _letters(word)
+                if count >= 2:
+                    words.append((m.start(), m.end(), word))
+                    letters.append(count)
         if not words:
             return
         kept = keywords(body, [(start, end) for start, end, _ in words])
@@ -157,13 +161,15 @@ class _ShoutingMatcher:
                     kept.append(label.span(1))
         if kept:
             covered = Spans(kept)
-            words = [w for w in words if not covered.contain(w[0], w[1])]
+            uncovered = [i for i, w in enumerate(words) if not covered.contain(w[0], w[1])]
+            words = [words[i] for i in uncovered]
+            letters = [letters[i] for i in uncovered]
             if not words:
                 return
         long_capital = {
             i
             for i, (_, _, word) in enumerate(words)
-            if _letters(word) >= self.min_letters and not _has_digit(word)
+            if letters[i] >= self.min_letters and not _has_digit(word)
         }
         if self.max_ratio is not None and long_capital:
             # Long words are counted only as far as the answer needs: in a long
@@ -273,7 +279,7 @@ def _line_starts(body: str, offsets: list[int]) -> list[int]:
 
 
 def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    return any(map(str.isdigit, word))
 
 
 def _letters(word: str) -> int:
