@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["DEFAULT_RULESET", "bundled_dir", "bundled_rulesets", "is_bundled"]
@@ -21,7 +20,7 @@ def bundled_dir() -> Path:
     In an installed wheel they sit in ``sociopolicy/rulesets``; in a source
     checkout (or an editable install) they are the top-level ``rulesets/`` folder.
     """
-    packaged = Path(str(resources.files("sociopolicy"))) / "rulesets"
+    packaged = Path(__file__).parent / "rulesets"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rulesets"

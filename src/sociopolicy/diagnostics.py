@@ -127,8 +127,8 @@ def _pattern_help(name: str) -> str:
     return "see docs/ruleset-format.md"
 
 
-def close_matches(word: str, choices: list[str], n: int) -> list[str]:
+def close_matches(word: str, choices: Sequence[str], n: int, cutoff: float = 0.6) -> list[str]:
     """``difflib.get_close_matches``, imported only when a name is misspelled."""
     import difflib
 
-    return difflib.get_close_matches(word, choices, n=n)
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -19,6 +18,7 @@ from pydantic import (
 )
 
 from .._common import StrictModel, is_duration, one_or_many
+from ..diagnostics import close_matches
 from ..models import ActionKind, Category, ContextValue, Media, Platform, Severity
 from ..phrases import Hit, PhraseSet
 from ..text import parse_marked
@@ -81,7 +81,7 @@ class When(BaseModel):
     @model_validator(mode="after")
     def _no_misspelt_conditions(self) -> When:
         for fact in self.__pydantic_extra__ or {}:
-            close = difflib.get_close_matches(fact.lower(), _CONDITIONS, n=1, cutoff=0.75)
+            close = close_matches(fact.lower(), _CONDITIONS, n=1, cutoff=0.75)
             if close:
                 raise ValueError(
                     f"'{fact}' looks like a misspelling of '{close[0]}'; as written it would "
