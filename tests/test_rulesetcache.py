@@ -484,3 +484,53 @@ def test_a_ruleset_that_extends_from_home_is_kept_per_home(
         ruleset, _ = _new_process_load(folder / "child.yaml")
         found.append(check_draft("Please commence.", ruleset=ruleset).violations[0].replacements)
     assert found == [("start",), ("begin",), ("start",)]
+
+
+COMMENTS = [
+    "You idiots never fix anything, call me on 0412 345 678",
+    "I can't go on any more, nobody would miss me",
+    "The bin on Smith St wasn't collected again this week.",
+]
+
+
+def test_rules_for_comments_only_are_unpacked_when_a_comment_is_first_checked(
+    folder: Path,
+) -> None:
+    built, _ = _new_process_load("public-sector-au")
+    order = [item.rule.id for item in built.compiled.rules]
+    expected = [triage(comment, ruleset=built).model_dump() for comment in COMMENTS]
+    again, restored = _new_process_load("public-sector-au")
+    assert restored
+    compiled = again.compiled
+    assert compiled._packed is not None  # comment rules not unpickled yet...
+    assert _outcomes(again) == _outcomes(built)
+    assert compiled._packed is not None  # ...nor by checking posts
+    assert [triage(comment, ruleset=again).model_dump() for comment in COMMENTS] == expected
+    assert compiled._packed is None
+    assert [item.rule.id for item in compiled.rules] == order  # in the ruleset's order
+    # The rules are the restored ruleset's own objects, not copies.
+    assert all(item.rule is again.rule(item.rule.id) for item in compiled.rules)
+
+
+def test_threads_checking_comments_at_once_after_restoring_agree(folder: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    built, _ = _new_process_load("public-sector-au")
+    expected = [triage(comment, ruleset=built).model_dump() for comment in COMMENTS] * 4
+    again, restored = _new_process_load("public-sector-au")
+    assert restored
+    assert again.compiled._packed is not None
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda c: triage(c, ruleset=again).model_dump(), COMMENTS * 4))
+    assert got == expected
+
+
+def test_a_restored_ruleset_pickles_again_before_and_after_unpacking(folder: Path) -> None:
+    # As check_many and Dask send it to worker processes.
+    built, _ = _new_process_load("public-sector-au")
+    expected = [triage(comment, ruleset=built).model_dump() for comment in COMMENTS]
+    again, _ = _new_process_load("public-sector-au")
+    for _ in range(2):  # still packed, then unpacked by the checks below
+        copy = pickle.loads(pickle.dumps(again))
+        assert [triage(comment, ruleset=copy).model_dump() for comment in COMMENTS] == expected
+        assert [triage(comment, ruleset=again).model_dump() for comment in COMMENTS] == expected

@@ -19,7 +19,10 @@ How the report is assembled (also in ``docs/api.md``):
 
 from __future__ import annotations
 
+import io
 import logging
+import pickle
+import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -253,6 +256,44 @@ class _Plan:
         return found
 
 
+#: The kind of text whose own rules are pickled apart (see CompiledRuleset.__getstate__).
+_PACKED_KIND = "comment"
+#: Held while packed rules are unpickled, so a thread never sees half of them.
+_UNPACKING = threading.Lock()
+
+
+class _Packed(NamedTuple):
+    """Rules pickled apart: the bytes, where each goes in the ruleset's order, and
+    the objects they share with the rest (referred to by number in the bytes)."""
+
+    data: bytes
+    at: tuple[int, ...]
+    shared: list[object]
+
+
+def _dumps_referring(value: object, shared: Sequence[object]) -> bytes:
+    """``value`` pickled, with each object of ``shared`` written as its number."""
+    numbers = {id(item): number for number, item in enumerate(shared)}
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, obj: object) -> int | None:
+            return numbers.get(id(obj))
+
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def _loads_referring(data: bytes, shared: Sequence[object]) -> Any:
+    """What :func:`_dumps_referring` pickled, with the same ``shared`` objects."""
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid: Any) -> object:
+            return shared[pid]
+
+    return _Unpickler(io.BytesIO(data)).load()  # made by this process's pickling: see above
+
+
 class _Fired(NamedTuple):
     violation: Violation
     compiled: CompiledRule
@@ -269,19 +310,21 @@ class CompiledRuleset:
         self.ref = owner.ref
         #: The Ruleset this was compiled for; a copy of it is not accepted.
         self.owner = weakref.ref(owner)
-        self.rules = tuple(rules)
+        self._rules = tuple(rules)
+        #: The rules for comments only, pickled apart (see __getstate__), until unpacked.
+        self._packed: _Packed | None = None
         #: Every rule id, for telling a known id from a mistyped one.
-        self.rule_ids = frozenset(item.rule.id for item in self.rules)
+        self.rule_ids = frozenset(item.rule.id for item in self._rules)
         self.vars = dict(variables)
         self._by_target = {
-            target: tuple(item for item in self.rules if target in item.rule.applies_to)
+            target: tuple(item for item in self._rules if target in item.rule.applies_to)
             for target in ("post", "reply", "comment")
         }
         self._scans: dict[str, tuple[PhraseIndex, dict[int, int]]] = {}  # see _scan_for
         self._plans: dict[Hashable, _Plan] = {}
         #: The context facts some rule's ``when`` reads: only they pick a plan.
         self._facts = frozenset(
-            fact for item in self.rules if item.when is not None for fact in item.when.facts
+            fact for item in self._rules if item.when is not None for fact in item.when.facts
         )
         #: Date windows in vars that decide a fact some rule reads (see periods.py).
         # A period without a time zone of its own counts days in the planning one,
@@ -300,19 +343,56 @@ class CompiledRuleset:
             for name, value in self.vars.items()
             if isinstance(value, bool) and name in self._facts
         }
-        self._uses_features = any(getattr(item.matcher, "needs", None) for item in self.rules)
-        self._prevents = any(item.rule.prevents for item in self.rules)
+        self._uses_features = any(getattr(item.matcher, "needs", None) for item in self._rules)
+        self._prevents = any(item.rule.prevents for item in self._rules)
         # Reports are immutable, so every text with nothing to report shares one.
         self._clean = Report(violations=(), actions=(), decision="ok", ruleset=self.ref)
 
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        """Every rule, in the ruleset's order."""
+        if self._packed is not None:
+            self._unpack()
+        return self._rules
+
     def __getstate__(self) -> dict[str, Any]:
-        """For the on-disk cache (see rulesetcache.py); the owner is set on restoring."""
+        """For the on-disk cache (see rulesetcache.py); the owner is set on restoring.
+
+        The rules for comments only, with the merged scan for comments, are
+        pickled apart, as bytes, and unpickled when a comment is first checked:
+        most processes that restore a ruleset check posts, and these rules are
+        half of it (their word lists are long).
+        """
         state = dict(self.__dict__)
         state.pop("owner", None)
         state["_plans"] = {}  # they hold bound methods; rebuilt on first use
         # Where each set's hits go is keyed by the sets' ids, which unpickled
         # sets do not keep: only the scans are saved, and the keys made again.
-        state["_scans"] = {kind: index for kind, (index, _) in self._scans.items()}
+        scans = {kind: index for kind, (index, _) in self._scans.items()}
+        if self._packed is None:
+            at = tuple(
+                number
+                for number, item in enumerate(self._rules)
+                if set(item.rule.applies_to) == {_PACKED_KIND}
+            )
+            if at:
+                packed_items = [self._rules[number] for number in at]
+                kept = tuple(item for number, item in enumerate(self._rules) if number not in at)
+                # Objects the packed rules share with the rest are pickled with
+                # the rest and referred to: the phrase lists (the scans find them
+                # by identity) with their entries, and the rules themselves.
+                shared: list[object] = [item.rule for item in packed_items]
+                for item in kept:
+                    for phrase_set in item.matcher.phrase_sets:
+                        shared.append(phrase_set)
+                        shared.extend(e for entries in phrase_set.keys.values() for e, _ in entries)
+                data = _dumps_referring((packed_items, scans.pop(_PACKED_KIND, None)), shared)
+                state["_rules"] = kept
+                state["_packed"] = _Packed(data, at, shared)
+                state["_by_target"] = {
+                    kind: items for kind, items in self._by_target.items() if kind != _PACKED_KIND
+                }
+        state["_scans"] = scans
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -323,13 +403,32 @@ class CompiledRuleset:
             for kind, index in scans.items()
         }
 
+    def _unpack(self) -> None:
+        """Unpickle the rules for comments only (see __getstate__), once."""
+        with _UNPACKING:
+            packed = self._packed
+            if packed is None:
+                return  # another thread did it meanwhile
+            items, index = _loads_referring(packed.data, packed.shared)
+            rules = list(self._rules)
+            for number, item in zip(packed.at, items, strict=True):
+                rules.insert(number, item)
+            self._rules = tuple(rules)
+            self._by_target[_PACKED_KIND] = tuple(
+                item for item in self._rules if _PACKED_KIND in item.rule.applies_to
+            )
+            if index is not None:
+                positions = {id(s): number for number, s in enumerate(index.sets)}
+                self._scans[_PACKED_KIND] = (index, positions)
+            self._packed = None  # last: other threads wait for all of the above
+
     def prepare(self) -> None:
         """Work out now what is otherwise worked out at the first text: the merged
         phrase scan of every kind of text (see _scan_for), compiled, and what each
         matcher with a ``prepare()`` leaves until then (a pattern's gate). Called
         before the ruleset is saved (see rulesetcache), so a process that restores
         it does none of this."""
-        for target_kind in self._by_target:
+        for target_kind in ("post", "reply", "comment"):
             self._scan_for(target_kind)[0].prepare()
         for item in self.rules:
             prepare: Callable[[], None] | None = getattr(item.matcher, "prepare", None)
@@ -343,6 +442,8 @@ class CompiledRuleset:
         the first time that kind is checked): comment rules' word lists cost
         posts nothing.
         """
+        if target_kind == _PACKED_KIND and self._packed is not None:
+            self._unpack()
         scan = self._scans.get(target_kind)
         if scan is None:
             items = self._by_target.get(target_kind, ())
@@ -370,6 +471,8 @@ class CompiledRuleset:
         )
         plan = self._plans.get(key)
         if plan is None:
+            if target_kind == _PACKED_KIND and self._packed is not None:
+                self._unpack()
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.clear()
             plan = self._plans[key] = _Plan.of(
