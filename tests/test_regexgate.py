@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import string
+import sys
 
 import pytest
 import regex
@@ -10,13 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sociopolicy import load_ruleset
-from sociopolicy.regexgate import gate_for
+from sociopolicy.regexgate import DIGIT_CLASS, gate_for
 
 # Pieces of patterns and texts drawn from the same small alphabet, so matches happen.
 atoms = st.sampled_from(
     [
         "a", "b", "K", "s", "'", "7", r"\d", "[A-Z]", "[a-c]", "[^a]", ".", r"\s", r"\w",
         "(?i:k)", "(?-i:B)", "AB", "call", "911", "[0-9]", r"\b", " ", "[ -]", "^",
+        "\u24b6", "\u2160", "\u0345", "[\u2160-\u2162]", r"\d{0,3}",
     ]
 )  # fmt: skip
 quantifiers = st.sampled_from(["", "", "?", "*", "+", "{2}", "{3,}", "{0,2}"])
@@ -36,7 +39,12 @@ def patterns(draw: st.DrawFn, depth: int = 2) -> str:
     return "".join(pieces)
 
 
-texts = st.text(alphabet="abcKks\u212a\u017f'\u2019 7\u0667AB9 1call-", max_size=30)
+texts = st.text(
+    # Kelvin sign, long s, Arabic-Indic and Kawi digits, a circled letter and a
+    # Roman numeral (cased, but not letters), a combining mark that folds to iota.
+    alphabet="abcKks\u212a\u017f'\u2019 7\u0667\U00011f50AB9 1call-\u24b6\u24d0\u2160\u2170\u0345\u03b9",
+    max_size=30,
+)
 
 
 @settings(max_examples=400)
@@ -55,8 +63,13 @@ def test_every_match_passes_the_gate(pattern: str, ignore_case: bool, text: str)
     ("pattern", "ignore_case", "gate"),
     [
         # One-character elements in a row are needed together.
-        (r"\b\d{3}[ -]?\d{3}", True, r"[\d]{3}[\ \-]?[\d]{3}"),
-        (r"no\.\d{3,}x", False, r"no\.[\d]{3}"),
+        (r"\b\d{3}[ -]?\d{3}", True, rf"[{DIGIT_CLASS}]{{3}}[\ \-]?[{DIGIT_CLASS}]{{3}}"),
+        (r"no\.\d{3,}x", False, rf"no\.[{DIGIT_CLASS}]{{3}}"),
+        # Repeats that could split a run of digits in many ways are not kept
+        # together: the gate has no time limit.
+        (r"#\d{0,20}\d{0,20}\d{0,20}\d{3}!", False, rf"[{DIGIT_CLASS}]{{3}}!"),
+        # A window too long for a gate gives way to its rarest part.
+        (r"\b[A-Z]\d{6}[A-Z][- ]?[A-Z]\b", True, rf"[{DIGIT_CLASS}]{{6}}"),
         (r"(?<!\w)(?=[A-Z]{2,4}\b)", False, "[ABCDEFGHIJKLMNOPQRSTUVWXYZ]{2}"),
         (r"\b(?:call|dial)\s+(?:911|000)\b", True, "(?:911|000)"),
         (r"don't", False, "don['\u02bc\u2019]t"),
@@ -110,3 +123,29 @@ def test_gates_never_drop_what_regex_only_syntax_matches(
     assert regex.search(pattern, text, flags)
     gate = gate_for(pattern, ignore_case)
     assert gate is None or re.search(gate, text)
+
+
+_EVERY_CHARACTER = "".join(
+    chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
+)
+
+
+def _matched(expression: str, flags: int = 0, *, engine: object = regex) -> set[str]:
+    found = engine.finditer(expression, _EVERY_CHARACTER, flags)  # type: ignore[attr-defined]
+    return {m.group() for m in found}
+
+
+def test_the_digit_class_holds_every_digit_the_regex_package_knows() -> None:
+    digits = _matched(r"\d", regex.VERSION0)
+    assert digits <= _matched(f"[{DIGIT_CLASS}]", engine=re)
+
+
+@pytest.mark.parametrize("letter", list(string.ascii_letters))
+def test_a_letter_ignoring_case_is_gated_by_every_character_it_matches(letter: str) -> None:
+    matched = _matched(letter, regex.VERSION0 | regex.IGNORECASE)
+    assert len(matched) >= 2  # the letter in both cases, at least
+    for pattern in (letter * 4, f"[{letter}]{{4}}"):  # as a word, and as a class
+        gate = gate_for(pattern, True)
+        assert gate is not None
+        for char in matched:
+            assert re.search(gate, char * 4), (letter, gate, char)

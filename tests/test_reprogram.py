@@ -67,4 +67,21 @@ def test_a_program_that_does_not_fit_falls_back_to_compiling() -> None:
     # Code the engine refuses (an unknown instruction): compiled instead.
     damaged = program._replace(code=b"\xff\x00\x00\x00" * 5)
     assert compile_program(damaged, "abc") == re.compile("abc")
-    assert compile_program(Program("abc", 0, b"", 0, {}, (None,)), "abc") == re.compile("abc")
+    assert compile_program(Program("abc", 0, 0, b"", 0, {}, (None,)), "abc") == re.compile("abc")
+    # For other flags: compiled with the flags given.
+    assert compile_program(program, "abc", re.IGNORECASE) == re.compile("abc", re.IGNORECASE)
+
+
+def test_a_good_program_is_not_compiled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = r"(?P<word>\w+) +(?:one|two|three)\b"
+    program = program_of(source)
+    assert program is not None
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(re, "compile", refuse)
+    monkeypatch.setattr(re._parser, "parse", refuse)  # type: ignore[attr-defined]
+    restored = compile_program(program, source)
+    monkeypatch.undo()
+    assert restored == re.compile(source)

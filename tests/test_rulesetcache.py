@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -525,12 +526,44 @@ def test_threads_checking_comments_at_once_after_restoring_agree(folder: Path) -
     assert got == expected
 
 
+def _pickled_as_the_cache_does(ruleset: Ruleset) -> Ruleset:
+    """A copy of the ruleset with its compiled form, pickled and restored as
+    rulesetcache saves and restores them."""
+    with rulesetcache.restoring():
+        copy, compiled = pickle.loads(pickle.dumps((ruleset, ruleset.compiled)))
+    compiled.owner = weakref.ref(copy)
+    copy._compiled = compiled
+    return copy  # type: ignore[no-any-return]
+
+
 def test_a_restored_ruleset_pickles_again_before_and_after_unpacking(folder: Path) -> None:
-    # As check_many and Dask send it to worker processes.
     built, _ = _new_process_load("public-sector-au")
     expected = [triage(comment, ruleset=built).model_dump() for comment in COMMENTS]
     again, _ = _new_process_load("public-sector-au")
-    for _ in range(2):  # still packed, then unpacked by the checks below
-        copy = pickle.loads(pickle.dumps(again))
-        assert [triage(comment, ruleset=copy).model_dump() for comment in COMMENTS] == expected
-        assert [triage(comment, ruleset=again).model_dump() for comment in COMMENTS] == expected
+    assert again.compiled._packed is not None
+    still_packed = _pickled_as_the_cache_does(again)
+    assert still_packed.compiled._packed is not None
+    assert [triage(c, ruleset=still_packed).model_dump() for c in COMMENTS] == expected
+    assert [triage(c, ruleset=again).model_dump() for c in COMMENTS] == expected
+    assert again.compiled._packed is None
+    packed_again = _pickled_as_the_cache_does(again)  # unpacked, then packed once more
+    assert packed_again.compiled._packed is not None
+    assert [triage(c, ruleset=packed_again).model_dump() for c in COMMENTS] == expected
+    # A copy never changes the original it was made from.
+    assert "comment" in again.compiled._by_target
+
+
+def test_rules_for_comments_that_cannot_be_unpacked_are_compiled_again(
+    folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    built, _ = _new_process_load("public-sector-au")
+    expected = [triage(comment, ruleset=built).model_dump() for comment in COMMENTS]
+    again, _ = _new_process_load("public-sector-au")
+    packed = again.compiled._packed
+    assert packed is not None
+    again.compiled._packed = packed._replace(data=b"not a pickle")
+    assert [triage(c, ruleset=again).model_dump() for c in COMMENTS] == expected
+    assert "could not be restored" in caplog.text
+    assert [item.rule.id for item in again.compiled.rules] == [
+        item.rule.id for item in built.compiled.rules
+    ]

@@ -244,7 +244,8 @@ _NO_SETTINGS = FileSettings.model_construct()
 
 def settings_for(file: Path) -> FileSettings:
     """The ruleset, disabled rules and platform the configuration gives ``file``."""
-    found = _find_from(os.path.dirname(os.path.abspath(file)))  # config_for(file.parent)
+    # config_for(file.parent), without making a Path: abspath("") is the working folder.
+    found = _find_from(os.path.abspath(os.path.dirname(file)))
     if found is None:
         return _NO_SETTINGS
     config, folder = found

@@ -80,7 +80,11 @@ def content_files(
                     continue
                 if included is not None and not included.matches(where):
                     continue
-                key = os.path.realpath(file) if is_link else os.path.join(folder, relative)
+                key = (
+                    os.path.realpath(file)
+                    if is_link
+                    else os.path.join(folder, *relative.split("/"))  # "\\" on Windows
+                )
                 if key not in seen:
                     seen.add(key)
                     found = Path(file)

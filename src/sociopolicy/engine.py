@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import pickle
 import threading
 import weakref
@@ -262,6 +263,16 @@ _PACKED_KIND = "comment"
 _UNPACKING = threading.Lock()
 
 
+def _new_unpacking_lock() -> None:
+    """A forked child gets a free lock, whatever thread of its parent held it."""
+    global _UNPACKING
+    _UNPACKING = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_new_unpacking_lock)
+
+
 class _Packed(NamedTuple):
     """Rules pickled apart: the bytes, where each goes in the ruleset's order, and
     the objects they share with the rest (referred to by number in the bytes)."""
@@ -363,37 +374,42 @@ class CompiledRuleset:
         most processes that restore a ruleset check posts, and these rules are
         half of it (their word lists are long).
         """
-        state = dict(self.__dict__)
-        state.pop("owner", None)
-        state["_plans"] = {}  # they hold bound methods; rebuilt on first use
-        # Where each set's hits go is keyed by the sets' ids, which unpickled
-        # sets do not keep: only the scans are saved, and the keys made again.
-        scans = {kind: index for kind, (index, _) in self._scans.items()}
-        if self._packed is None:
-            at = tuple(
-                number
-                for number, item in enumerate(self._rules)
-                if set(item.rule.applies_to) == {_PACKED_KIND}
-            )
-            if at:
-                packed_items = [self._rules[number] for number in at]
-                kept = tuple(item for number, item in enumerate(self._rules) if number not in at)
-                # Objects the packed rules share with the rest are pickled with
-                # the rest and referred to: the phrase lists (the scans find them
-                # by identity) with their entries, and the rules themselves.
-                shared: list[object] = [item.rule for item in packed_items]
-                for item in kept:
-                    for phrase_set in item.matcher.phrase_sets:
-                        shared.append(phrase_set)
-                        shared.extend(e for entries in phrase_set.keys.values() for e, _ in entries)
-                data = _dumps_referring((packed_items, scans.pop(_PACKED_KIND, None)), shared)
-                state["_rules"] = kept
-                state["_packed"] = _Packed(data, at, shared)
-                state["_by_target"] = {
-                    kind: items for kind, items in self._by_target.items() if kind != _PACKED_KIND
-                }
-        state["_scans"] = scans
-        return state
+        with _UNPACKING:  # not while another thread unpacks
+            state = dict(self.__dict__)
+            state.pop("owner", None)
+            state["_plans"] = {}  # they hold bound methods; rebuilt on first use
+            state["_by_target"] = dict(self._by_target)  # a copy never changes the original
+            # Where each set's hits go is keyed by the sets' ids, which unpickled
+            # sets do not keep: only the scans are saved, and the keys made again.
+            scans = {kind: index for kind, (index, _) in self._scans.items()}
+            if self._packed is None:
+                self._pack_into(state, scans)
+            state["_scans"] = scans
+            return state
+
+    def _pack_into(self, state: dict[str, Any], scans: dict[str, PhraseIndex]) -> None:
+        """Replace the rules for comments only in ``state`` by their packed bytes."""
+        at = tuple(
+            number
+            for number, item in enumerate(self._rules)
+            if set(item.rule.applies_to) == {_PACKED_KIND}
+        )
+        if not at:
+            return
+        packed_items = [self._rules[number] for number in at]
+        kept = tuple(item for number, item in enumerate(self._rules) if number not in at)
+        # Objects the packed rules share with the rest are pickled with the rest
+        # and referred to: the rules themselves (first, in order), and the
+        # phrase lists (the scans find them by identity) with their entries.
+        shared: list[object] = [item.rule for item in packed_items]
+        for item in kept:
+            for phrase_set in item.matcher.phrase_sets:
+                shared.append(phrase_set)
+                shared.extend(e for entries in phrase_set.keys.values() for e, _ in entries)
+        data = _dumps_referring((packed_items, scans.pop(_PACKED_KIND, None)), shared)
+        state["_rules"] = kept
+        state["_packed"] = _Packed(data, at, shared)
+        del state["_by_target"][_PACKED_KIND]
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         scans: dict[str, PhraseIndex] = state.pop("_scans")
@@ -409,7 +425,11 @@ class CompiledRuleset:
             packed = self._packed
             if packed is None:
                 return  # another thread did it meanwhile
-            items, index = _loads_referring(packed.data, packed.shared)
+            try:
+                items, index = _loads_referring(packed.data, packed.shared)
+            except Exception:  # a bug must not stop every comment check: compile them
+                logger.exception("the rules for comments could not be restored")
+                items, index = self._compiled_again(packed.shared[: len(packed.at)]), None
             rules = list(self._rules)
             for number, item in zip(packed.at, items, strict=True):
                 rules.insert(number, item)
@@ -421,6 +441,21 @@ class CompiledRuleset:
                 positions = {id(s): number for number, s in enumerate(index.sets)}
                 self._scans[_PACKED_KIND] = (index, positions)
             self._packed = None  # last: other threads wait for all of the above
+
+    def _compiled_again(self, rules: Sequence[object]) -> list[CompiledRule]:
+        """These rules of the owner compiled anew from their validated models."""
+        from .loader import compile_loaded  # the loader imports this module
+
+        owner = self.owner() if isinstance(getattr(self, "owner", None), weakref.ref) else None
+        if owner is None:
+            raise RuntimeError("the ruleset's rules for comments are lost: load it again")
+        previous = owner._compiled
+        try:
+            compile_loaded(owner)
+            fresh = {item.rule.id: item for item in owner._compiled._rules}
+        finally:
+            owner._compiled = previous
+        return [fresh[rule.id] for rule in rules]  # type: ignore[attr-defined]
 
     def prepare(self) -> None:
         """Work out now what is otherwise worked out at the first text: the merged

@@ -59,7 +59,8 @@ _PIECE = 1 << 16
 def read_at_most(path: str | Path, limit: int) -> bytes:
     """The file's bytes, reading no more than one past ``limit``: a result longer
     than ``limit`` means the file is over it (and a device such as /dev/zero,
-    which never ends, is not read for ever). Raises OSError as ``open`` does.
+    which never ends, is not read for ever). Raises OSError (its ``strerror``
+    says why) when the file cannot be opened or read.
 
     A file is read by the size it says it has (asking for ``limit + 1`` bytes
     at once would set aside that much memory for every small file); one that

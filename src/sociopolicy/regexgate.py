@@ -11,16 +11,23 @@ The gate is only a filter: it may let through texts the pattern does not
 match, never the other way round. Only what every match needs is used:
 
 * a literal, a character set or a category (``\\d``), repeated at least once;
-* in a sequence, the rarest such element; in an alternation, one from each
-  branch;
+* in a sequence, the rarest of: each other element's need, and each *window*,
+  a run of one-character elements in a row (optional and repeated ones
+  included), which a match holds together (``\\d{3}[ -]?\\d{3}``);
+* in an alternation, one from each branch;
 * a positive lookaround's content (it must be in the text too).
 
-Anything else (negated sets, ``.``, back-references, optional parts) needs
-nothing. A gate is given only when it is likely to skip most texts, judged by
-rough letter frequencies of English social posts; a pattern Python's parser
-cannot read (the ``regex`` package's own syntax) gets none. Patterns run on
-text whose curly apostrophes are straightened, so a ``'`` in a pattern is
-gated as any apostrophe.
+Anything else (negated sets, ``.``, back-references) needs nothing; zero-width
+checks (``\\b``, ``^``) are left out of windows. A window allows only a few
+ways to split a run between its elements, so the gate (which has no time
+limit) never backtracks for long.
+
+A gate is given only when it is likely to skip most texts, judged by rough
+letter frequencies of English social posts; a pattern Python's parser cannot
+read (the ``regex`` package's own syntax) gets none, and so does a character
+whose case rules may differ between the engines (any non-ASCII one, when case
+is ignored). Patterns run on text whose curly apostrophes are straightened, so
+a ``'`` in a pattern is gated as any apostrophe.
 """
 
 from __future__ import annotations
@@ -89,8 +96,12 @@ def _chance(per_position: float, length: int = 1) -> float:
     return min(1.0, _TYPICAL_LENGTH * per_position**length)
 
 
-# Only \d: both engines give it the same Unicode meaning; \s and \w are in every text.
-_CATEGORIES = {"CATEGORY_DIGIT": (r"\d", 10 * _DIGIT_FREQUENCY)}
+# Only \d (\s and \w are in every text). The ``regex`` package may know digits
+# of a newer Unicode version than Python's ``re`` (Kawi, Garay...); all of
+# those are outside the Basic Multilingual Plane, so the class takes in every
+# character there (a test compares it with ``regex``'s \d over every code point).
+DIGIT_CLASS = r"\d\U00010000-\U0010ffff"
+_CATEGORIES = {"CATEGORY_DIGIT": (DIGIT_CLASS, 10 * _DIGIT_FREQUENCY)}
 #: Letters that also match an ASCII letter when case is ignored: the Kelvin
 #: sign for "k", the long s, the dotted and dotless i.
 _OTHER_CASES = {"k": "\u212a", "s": "\u017f", "i": "\u0130\u0131"}
@@ -112,6 +123,20 @@ class _Atom(NamedTuple):
     most: int
     #: The character, for a literal one (written with its neighbours as a word).
     char: str | None
+
+
+#: The most ways a window may split a run of characters between its repeats
+#: (the product of their spreads): the gate runs without a time limit, so it
+#: must not backtrack much.
+_MOST_WAYS = 16
+
+
+def _ways(atoms: Sequence[_Atom]) -> int:
+    """How many ways a run may be split between ``atoms`` (their spreads multiplied)."""
+    ways = 1
+    for atom in atoms:
+        ways *= atom.most - atom.least + 1
+    return ways
 
 
 def _count(least: int, most: int) -> str:
@@ -139,9 +164,11 @@ class _Reader:
             wanted.add(char)
             if char in APOSTROPHES:
                 wanted.update(APOSTROPHES)
+            if self.ignore_case and not char.isascii():
+                # Case rules differ between the engines, and not only for
+                # letters (a circled letter, a Roman numeral, a combining mark).
+                return None
             if self.ignore_case and char.isalpha():
-                if not char.isascii():
-                    return None  # Unicode case rules differ between engines
                 wanted.update((char.lower(), char.upper()))
                 wanted.update(_OTHER_CASES.get(char.lower(), ""))
         share = sum(_char_frequency(c) for c in wanted)
@@ -184,7 +211,8 @@ class _Reader:
                 share += literal_share
             return "[" + "".join(source) + "]", share
         if op == "CATEGORY" and str(value) in _CATEGORIES:
-            return _CATEGORIES[str(value)]
+            category, category_share = _CATEGORIES[str(value)]
+            return "[" + category + "]", category_share
         return None
 
     def atom(self, op: str, value: Any) -> _Atom | None:
@@ -217,12 +245,13 @@ class _Reader:
             name = str(op)
             atom = self.atom(name, value) if name != "END" else None
             if atom is not None:
-                if atom.most == sre_parse.MAXREPEAT:
-                    # An open-ended repeat ends one window and starts the next:
-                    # a match holds its least count next to each neighbour.
-                    window.append(atom._replace(most=atom.least))
-                    needs.append(self.window(window))
-                    window = [atom._replace(most=atom.least)]
+                if atom.most == sre_parse.MAXREPEAT or _ways(window) * _ways([atom]) > _MOST_WAYS:
+                    # An open-ended repeat, or one more way to split a run than
+                    # a window allows, ends one window and starts the next: a
+                    # match holds its least count next to each neighbour.
+                    fixed = atom._replace(most=atom.least)
+                    needs.append(self.window([*window, fixed]))
+                    window = [fixed]
                 else:
                     window.append(atom)
                 continue
@@ -234,7 +263,8 @@ class _Reader:
                 need = self.element(name, value)
                 if need is not None:
                     needs.append(need)
-        return min((n for n in needs if n is not None), key=lambda n: n.chance, default=None)
+        usable = (n for n in needs if n is not None and len(n.source) <= _LONGEST_GATE)
+        return min(usable, key=lambda n: n.chance, default=None)
 
     def window(self, atoms: Sequence[_Atom]) -> _Need | None:
         """What a run of one-character elements needs: all of them, in a row.
@@ -256,24 +286,23 @@ class _Reader:
             return _Need(kept[0].source + _count(run, run), _chance(kept[0].share, run))
         kept[0] = kept[0]._replace(most=kept[0].least)
         kept[-1] = kept[-1]._replace(most=kept[-1].least)
-        sources: list[str] = []
-        chances: list[float] = []
+        parts: list[_Need] = []  # each part's need, in order
         letters: list[str] = []
         for atom in [*kept, None]:
             if atom is not None and atom.char is not None and atom.least == atom.most == 1:
                 letters.append(atom.char)
                 continue
             if letters:
-                word = self.literal(letters)
-                sources.append(word.source)
-                chances.append(word.chance)
+                parts.append(self.literal(letters))
                 letters = []
             if atom is None:
                 break
-            sources.append(atom.source + _count(atom.least, atom.most))
-            if atom.least:
-                chances.append(_chance(atom.share, atom.least))
-        return _Need("".join(sources), min(chances))
+            chance = _chance(atom.share, atom.least) if atom.least else 1.0
+            parts.append(_Need(atom.source + _count(atom.least, atom.most), chance))
+        rarest = min(parts, key=lambda n: n.chance)
+        whole = _Need("".join(part.source for part in parts), rarest.chance)
+        # A window too long to be a gate gives way to its rarest part.
+        return whole if len(whole.source) <= _LONGEST_GATE else rarest
 
     def literal(self, chars: Sequence[str]) -> _Need:
         """A run of literal characters (each known to :meth:`chars`)."""

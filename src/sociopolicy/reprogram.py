@@ -37,7 +37,9 @@ class Program(NamedTuple):
     """What ``re.compile(source, flags)`` builds, as plain data."""
 
     source: str
+    #: The flags asked for, and the flags the engine runs with (the pattern's own added).
     flags: int
+    engine_flags: int
     code: bytes
     groups: int
     groupindex: dict[str, int]
@@ -58,6 +60,7 @@ def program_of(source: str, flags: int = 0) -> Program | None:
             indexgroup[number] = name
         return Program(
             source,
+            flags,
             flags | parsed.state.flags,
             words.tobytes(),
             parsed.state.groups - 1,
@@ -70,14 +73,14 @@ def program_of(source: str, flags: int = 0) -> Program | None:
 
 def compile_program(program: Program, source: str, flags: int = 0) -> re.Pattern[str]:
     """The pattern ``program`` was made from: ``re.compile(source, flags)``, without
-    compiling when the program is for that source and can be read back."""
-    if program.source == source:
+    compiling when the program is for that source and flags and can be read back."""
+    if program.source == source and program.flags == flags:
         try:
             words = array.array(_WORD)
             words.frombytes(program.code)
             pattern: re.Pattern[str] = _sre.compile(
                 source,
-                program.flags,
+                program.engine_flags,
                 words.tolist(),
                 program.groups,
                 program.groupindex,

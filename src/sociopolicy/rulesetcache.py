@@ -329,9 +329,8 @@ def store(path: Path, confine: bool, ruleset: Ruleset, digests: Digests) -> None
         return
     files = [[name, os.path.realpath(name), digest] for name, digest in digests]
     try:
-        # Phrase scans and pattern gates are worked out and saved with the rest,
-        # so a later process does not work them out; the scans' big expressions
-        # are compiled when first used.
+        # Phrase scans (with their compiled programs) and pattern gates are
+        # worked out and saved with the rest, so a later process does none of it.
         ruleset.compiled.prepare()
         payload = pickle.dumps((ruleset, ruleset.compiled), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # a rule kind that does not pickle: simply not cached

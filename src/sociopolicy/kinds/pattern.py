@@ -178,7 +178,7 @@ class _PatternMatcher:
         self.pattern = rule.pattern
         self.flags = _flags(rule.ignore_case)
         self._regex: regex.Pattern[str] | None = None
-        # Worked out at the first text (see regexgate); False until then.
+        # Worked out by prepare() or at the first text (see regexgate); False until then.
         self._gate: re.Pattern[str] | bool | None = False if not rule.prefilter else None
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
