@@ -283,11 +283,7 @@ class PhraseIndex:
             source = "[^0-9a-z_]" + _START + "(?=(" + self._trie + "))"
             if self._starts_program is None:
                 self._starts_program = program_of(source)
-            self._starts = (
-                compile_program(self._starts_program, source)
-                if self._starts_program is not None
-                else re.compile(source)
-            )
+            self._starts = compile_program(self._starts_program, source)
         return self._starts
 
     def prepare(self) -> None:

@@ -71,10 +71,10 @@ def program_of(source: str, flags: int = 0) -> Program | None:
         return None
 
 
-def compile_program(program: Program, source: str, flags: int = 0) -> re.Pattern[str]:
+def compile_program(program: Program | None, source: str, flags: int = 0) -> re.Pattern[str]:
     """The pattern ``program`` was made from: ``re.compile(source, flags)``, without
     compiling when the program is for that source and flags and can be read back."""
-    if program.source == source and program.flags == flags:
+    if program is not None and program.source == source and program.flags == flags:
         try:
             words = array.array(_WORD)
             words.frombytes(program.code)

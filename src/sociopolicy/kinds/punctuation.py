@@ -102,9 +102,7 @@ class PunctuationRule(RuleBase):
 
 def _pattern(source: str | None, program: Program | None) -> re.Pattern[str] | None:
     """The merged regex, from its program when there is one (see reprogram)."""
-    if source is None:
-        return None
-    return compile_program(program, source) if program is not None else re.compile(source)
+    return compile_program(program, source) if source is not None else None
 
 
 class _PunctuationMatcher:
