@@ -561,8 +561,10 @@ def test_rules_for_comments_that_cannot_be_unpacked_are_compiled_again(
     again, _ = _new_process_load("public-sector-au")
     packed = again.compiled._packed
     assert packed is not None
-    again.compiled._packed = packed._replace(data=b"not a pickle")
+    compiled = again.compiled
+    compiled._packed = packed._replace(data=b"not a pickle")
     assert [triage(c, ruleset=again).model_dump() for c in COMMENTS] == expected
+    assert again.compiled is compiled  # compiled again in place, the rest kept
     assert "could not be restored" in caplog.text
     assert [item.rule.id for item in again.compiled.rules] == [
         item.rule.id for item in built.compiled.rules

@@ -433,29 +433,28 @@ class CompiledRuleset:
             rules = list(self._rules)
             for number, item in zip(packed.at, items, strict=True):
                 rules.insert(number, item)
-            self._rules = tuple(rules)
-            self._by_target[_PACKED_KIND] = tuple(
-                item for item in self._rules if _PACKED_KIND in item.rule.applies_to
-            )
+            by_target = {
+                **self._by_target,
+                _PACKED_KIND: tuple(item for item in rules if _PACKED_KIND in item.rule.applies_to),
+            }
+            scans = dict(self._scans)
             if index is not None:
                 positions = {id(s): number for number, s in enumerate(index.sets)}
-                self._scans[_PACKED_KIND] = (index, positions)
-            self._packed = None  # last: other threads wait for all of the above
+                scans[_PACKED_KIND] = (index, positions)
+            # All at once (one call, which no other thread or fork can split):
+            # nothing sees the rules unpacked while they still look packed.
+            self.__dict__.update(
+                _rules=tuple(rules), _by_target=by_target, _scans=scans, _packed=None
+            )
 
     def _compiled_again(self, rules: Sequence[object]) -> list[CompiledRule]:
         """These rules of the owner compiled anew from their validated models."""
-        from .loader import compile_loaded  # the loader imports this module
+        from .loader import compile_rules  # the loader imports this module
 
         owner = self.owner() if isinstance(getattr(self, "owner", None), weakref.ref) else None
         if owner is None:
             raise RuntimeError("the ruleset's rules for comments are lost: load it again")
-        previous = owner._compiled
-        try:
-            compile_loaded(owner)
-            fresh = {item.rule.id: item for item in owner._compiled._rules}
-        finally:
-            owner._compiled = previous
-        return [fresh[rule.id] for rule in rules]  # type: ignore[attr-defined]
+        return compile_rules(owner, rules)  # type: ignore[arg-type]
 
     def prepare(self) -> None:
         """Work out now what is otherwise worked out at the first text: the merged

@@ -512,10 +512,16 @@ def compile_loaded(ruleset: Ruleset) -> None:
     Its rules are the loaded ones, with durations filled in, so nothing can
     fail here that did not fail when it was first loaded.
     """
+    compiled = compile_rules(ruleset, ruleset.rules)
+    ruleset._compiled = CompiledRuleset(ruleset, compiled, ruleset.vars)
+
+
+def compile_rules(ruleset: Ruleset, rules: Sequence[RuleBase]) -> list[CompiledRule]:
+    """Compile some of the already validated rules of ``ruleset``, in order."""
     layer = Layer(vars=dict(ruleset.vars), sources=dict(ruleset.sources))
     issues: list[Issue] = []
     compiled = []
-    for rule in ruleset.rules:
+    for rule in rules:
         doc = YamlDocument(path=ruleset.files[0] if ruleset.files else ruleset.name, data=None)
         raw = RawRule(rule.id, {}, [Origin(doc, ())])
         item = _compile_rule(rule, raw, layer, issues)
@@ -523,7 +529,7 @@ def compile_loaded(ruleset: Ruleset) -> None:
             compiled.append(item)
     if issues:  # pragma: no cover - the rules compiled when the ruleset was loaded
         raise RulesetValidationError(issues)
-    ruleset._compiled = CompiledRuleset(ruleset, compiled, ruleset.vars)
+    return compiled
 
 
 def locate_in(ruleset: Ruleset, rule_id: str, loc: Sequence[str | int] = ()) -> SourceLocation:

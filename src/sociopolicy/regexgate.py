@@ -19,8 +19,9 @@ match, never the other way round. Only what every match needs is used:
 
 Anything else (negated sets, ``.``, back-references) needs nothing; zero-width
 checks (``\\b``, ``^``) are left out of windows. A window allows only a few
-ways to split a run between its elements, so the gate (which has no time
-limit) never backtracks for long.
+ways to split a run between its elements, short counts and a short span, so
+the gate (which has no time limit) tries little at each position: its time
+grows in step with the text.
 
 A gate is given only when it is likely to skip most texts, judged by rough
 letter frequencies of English social posts; a pattern Python's parser cannot
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -126,9 +127,17 @@ class _Atom(NamedTuple):
 
 
 #: The most ways a window may split a run of characters between its repeats
-#: (the product of their spreads): the gate runs without a time limit, so it
-#: must not backtrack much.
+#: (the product of their spreads), the longest count of one of its elements,
+#: and the most characters it may span: the gate runs without a time limit, so
+#: it must not try much at each position.
 _MOST_WAYS = 16
+_LONGEST_COUNT = 16
+_LONGEST_WINDOW = 48
+
+
+def _reach(atoms: Sequence[_Atom]) -> int:
+    """The most characters ``atoms`` may span."""
+    return sum(atom.most for atom in atoms)
 
 
 def _ways(atoms: Sequence[_Atom]) -> int:
@@ -137,6 +146,25 @@ def _ways(atoms: Sequence[_Atom]) -> int:
     for atom in atoms:
         ways *= atom.most - atom.least + 1
     return ways
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    """The inside of an ``re`` class holding ``chars``, runs of three or more
+    written as ranges (``A-Z``), so that gates stay short."""
+    codes = sorted(set(map(ord, chars)))
+    pieces: list[str] = []
+    start = 0
+    while start < len(codes):
+        end = start
+        while end + 1 < len(codes) and codes[end + 1] == codes[end] + 1:
+            end += 1
+        first, last = re.escape(chr(codes[start])), re.escape(chr(codes[end]))
+        if end - start >= 2:
+            pieces.append(f"{first}-{last}")
+        else:
+            pieces.extend(re.escape(chr(code)) for code in codes[start : end + 1])
+        start = end + 1
+    return "".join(pieces)
 
 
 def _count(least: int, most: int) -> str:
@@ -172,10 +200,9 @@ class _Reader:
                 wanted.update((char.lower(), char.upper()))
                 wanted.update(_OTHER_CASES.get(char.lower(), ""))
         share = sum(_char_frequency(c) for c in wanted)
-        ordered = sorted(wanted)
-        if len(ordered) == 1:
-            return re.escape(ordered[0]), share
-        return "[" + "".join(re.escape(c) for c in ordered) + "]", share
+        if len(wanted) == 1:
+            return re.escape(next(iter(wanted))), share
+        return "[" + _class_body(wanted) + "]", share
 
     def single(self, op: str, value: Any) -> tuple[str, float] | None:
         """A one-character element as a class, or None if it needs nothing useful."""
@@ -245,11 +272,20 @@ class _Reader:
             name = str(op)
             atom = self.atom(name, value) if name != "END" else None
             if atom is not None:
-                if atom.most == sre_parse.MAXREPEAT or _ways(window) * _ways([atom]) > _MOST_WAYS:
-                    # An open-ended repeat, or one more way to split a run than
-                    # a window allows, ends one window and starts the next: a
-                    # match holds its least count next to each neighbour.
-                    fixed = atom._replace(most=atom.least)
+                if (
+                    atom.most == sre_parse.MAXREPEAT
+                    or atom.least > _LONGEST_COUNT
+                    or _ways(window[1:]) * _ways([atom]) > _MOST_WAYS
+                    or _reach(window) + atom.most > _LONGEST_WINDOW
+                ):
+                    # An open-ended or long repeat, or one more way to split a
+                    # run (or one more character) than a window allows, ends one
+                    # window and starts the next: a match holds the repeat's
+                    # least count (at most _LONGEST_COUNT of it) next to each
+                    # neighbour. (The first element's spread is left out of the
+                    # ways: a window needs only its least count.)
+                    count = min(atom.least, _LONGEST_COUNT)
+                    fixed = atom._replace(least=count, most=count)
                     needs.append(self.window([*window, fixed]))
                     window = [fixed]
                 else:
