@@ -137,7 +137,7 @@ class FileSettings(StrictModel):
     disable_at: tuple[StrictStr, ...] = ()
 
 
-def config_for(folder: Path) -> tuple[Config, Path] | None:
+def config_for(folder: str | Path) -> tuple[Config, Path] | None:
     """The configuration that governs ``folder`` and the folder it is in, if any."""
     return _find_from(os.path.abspath(folder))
 
@@ -244,8 +244,8 @@ _NO_SETTINGS = FileSettings.model_construct()
 
 def settings_for(file: Path) -> FileSettings:
     """The ruleset, disabled rules and platform the configuration gives ``file``."""
-    # config_for(file.parent), without making a Path: abspath("") is the working folder.
-    found = _find_from(os.path.abspath(os.path.dirname(file)))
+    # The folder without making a Path (dirname "" is the working folder).
+    found = config_for(os.path.dirname(file))
     if found is None:
         return _NO_SETTINGS
     config, folder = found
