@@ -7,7 +7,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sociopolicy import check_draft
+from sociopolicy.kinds import privacy
 from sociopolicy.kinds.privacy import luhn_valid, medicare_valid, tfn_valid
+from sociopolicy.text import text_shape
 
 from .conftest import WriteRuleset
 
@@ -150,3 +152,42 @@ def test_role_addresses_are_not_personal() -> None:
     text = "Write to info@eaglesfc.com.au or bookings@hall.example, not jo.bloggs@hall.example."
     found = [v.excerpt for v in check_draft(text).for_rule(RULE)]
     assert found == ["jo.bloggs@hall.example"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "0",
+                "4",
+                "9",
+                " ",
+                "-",
+                "/",
+                "\n",
+                "a",
+                "B",
+                "St",
+                "Street",
+                "Rd",
+                "King ",
+                "\u0664",
+                "\u00e9",
+                "\U0001f389",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_the_privacy_shortcuts_skip_only_texts_without_a_find(text: str) -> None:
+    """The privacy check skips the searches for runs of digits and for addresses
+    on what a text's shape and its street types say; each skip must be sound."""
+    flavour = 0 if text.isascii() else 1
+    shape = text_shape(text)
+    if privacy._DIGIT_RUNS[flavour].search(text):
+        assert shape.count(b"0") + shape.count(b"\x80") >= privacy._FEWEST_RUN_DIGITS
+    if privacy._ADDRESSES[flavour].search(text):
+        assert privacy._STREET_TYPE_ENDS[flavour].search(text)
+    if flavour == 0:
+        first = privacy._DIGITS[0].search(text)
+        assert shape.find(b"0") == (first.start() if first else -1)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from sociopolicy import load_ruleset
 from sociopolicy.kinds.pattern import PatternRule
-from sociopolicy.regexgate import DIGIT_CLASS, gate_for
+from sociopolicy.regexgate import DIGIT_CLASS, ShapeNeedle, gate_for, shape_needle
+from sociopolicy.text import text_shape
 
 # Pieces of patterns and texts drawn from the same small alphabet, so matches happen.
 atoms = st.sampled_from(
@@ -58,6 +59,9 @@ def test_every_match_passes_the_gate(pattern: str, ignore_case: bool, text: str)
     straight = text.replace("\u2019", "'")  # pattern rules match straightened text
     if regex.search(pattern, straight, flags):
         assert re.search(gate, text), (pattern, gate, text)
+        needle = shape_needle(gate)
+        if needle is not None and (needle.any_text or text.isascii()):
+            assert needle.needle in text_shape(text), (pattern, gate, needle, text)
 
 
 @pytest.mark.parametrize(
@@ -162,3 +166,46 @@ def test_the_bundled_centrelink_gate_needs_the_whole_number() -> None:
     assert gate is not None
     assert not re.search(gate, "Open 9am to 5pm from 1 May 2026; 120 places, 45 left.")
     assert re.search(gate, "CRN 123 456 789A")
+
+
+@pytest.mark.parametrize(
+    ("gate", "needle"),
+    [
+        # Capitals are ASCII only: the needle holds for any text.
+        ("[A-Z]{2}", ShapeNeedle(b"AA", True)),
+        # \d takes in other scripts' digits, which are not one shape byte each.
+        (rf"[{DIGIT_CLASS}]{{3}}[\ \-]?[{DIGIT_CLASS}]{{3}}", ShapeNeedle(b"000", False)),
+        # A repeat without a fixed count ends the run after its least count.
+        ("x[A-Z]{2,5}Y", ShapeNeedle(b"aAA", True)),
+        (r"no\.[0-9]{3}", ShapeNeedle(b"aa.000", True)),
+        # Nothing worth checking: alternations, case-blind letters, small letters
+        # only, a single character.
+        ("(?:911|000)", None),
+        ("(?i:call)", None),
+        ("call", None),
+        ("[0-9]", None),
+    ],
+)
+def test_shape_needles(gate: str, needle: ShapeNeedle | None) -> None:
+    assert shape_needle(gate) == needle
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="aZ09 -.\u00e9\u0667\U0001f389\ud800\n", max_size=30))
+def test_text_shape_keeps_ascii_runs(text: str) -> None:
+    shape = text_shape(text)
+    assert len(shape) == len(text.encode("utf-8", "surrogatepass"))
+    if text.isascii():
+        expected = bytes(
+            ord("A")
+            if c.isupper()
+            else ord("a")
+            if c.islower()
+            else ord("0")
+            if c.isdigit()
+            else ord(c)
+            for c in text
+        )
+        assert shape == expected
+    else:
+        assert set(shape) & set(range(0x81, 0x100)) == set()  # every other byte is 0x80

@@ -55,10 +55,18 @@ _OTHER_SEPARATORS = re.compile("[" + re.escape(WHITESPACE.replace(" ", "")) + "\
 _CURLY_APOSTROPHES = re.compile("[" + APOSTROPHES.replace("'", "") + "]")
 
 
+# For ASCII text, folding is one byte-for-byte translation.
+_FOLD_ASCII = bytes.maketrans(
+    bytes(c for c in range(128) if _OTHER_SEPARATORS.match(chr(c))),
+    b" " * sum(1 for c in range(128) if _OTHER_SEPARATORS.match(chr(c))),
+)
+
+
 def fold(text: str) -> str:
     """``text`` with separators as spaces and apostrophes straight: same length."""
-    text = _OTHER_SEPARATORS.sub(" ", text)
-    return text if text.isascii() else _CURLY_APOSTROPHES.sub("'", text)
+    if text.isascii():
+        return text.encode("ascii").translate(_FOLD_ASCII).decode("ascii")
+    return _CURLY_APOSTROPHES.sub("'", _OTHER_SEPARATORS.sub(" ", text))
 
 
 _START = r"(?<!\w)(?<!\w')"

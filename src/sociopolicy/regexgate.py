@@ -46,7 +46,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef,unused-ignore]
 
-__all__ = ["gate_for"]
+__all__ = ["ShapeNeedle", "gate_for", "shape_needle"]
 
 #: Syntax of the ``regex`` package that Python's parser reads otherwise (POSIX
 #: classes, fuzzy matching, full case folding, properties, branch resets,
@@ -419,3 +419,94 @@ def gate_for(pattern: str, ignore_case: bool) -> str | None:
     if need is None or need.chance >= _USEFUL_BELOW or len(need.source) > _LONGEST_GATE:
         return None
     return need.source
+
+
+class ShapeNeedle(NamedTuple):
+    """Bytes that :func:`~sociopolicy.text.text_shape` of every text a gate
+    matches contains: checked in C before the gate is searched."""
+
+    needle: bytes
+    #: False when the gate's characters include non-ASCII ones, whose shape is
+    #: not one byte: the needle then holds only for ASCII texts.
+    any_text: bool
+
+
+def _shape_byte(char: str) -> int:
+    if "A" <= char <= "Z":
+        return ord("A")
+    if "a" <= char <= "z":
+        return ord("a")
+    if "0" <= char <= "9":
+        return ord("0")
+    return ord(char)
+
+
+def _element_shape(op: str, value: Any) -> tuple[int, bool] | None:
+    """The one shape byte of every ASCII character a one-character element
+    matches, and whether it matches non-ASCII ones too (None: no one byte)."""
+    ascii_chars: set[str] = set()
+    non_ascii = False
+    if op == "LITERAL":
+        ascii_chars.add(chr(value))
+    elif op == "IN":
+        for item_op, item_value in value:
+            name = str(item_op)
+            if name == "LITERAL":
+                ascii_chars.add(chr(item_value))
+            elif name == "RANGE":
+                low, high = item_value
+                ascii_chars.update(chr(code) for code in range(low, min(high, 0x7F) + 1))
+                non_ascii = non_ascii or high > 0x7F
+            elif name == "CATEGORY" and str(item_value) == "CATEGORY_DIGIT":
+                ascii_chars.update("0123456789")
+                non_ascii = True
+            else:  # a negated set, \w...: nothing to say
+                return None
+        non_ascii = non_ascii or any(not c.isascii() for c in ascii_chars)
+        ascii_chars = {c for c in ascii_chars if c.isascii()}
+    else:
+        return None
+    if not ascii_chars or not all(c.isascii() for c in ascii_chars):
+        return None  # a non-ASCII literal, or a set with no ASCII character
+    shapes = {_shape_byte(c) for c in ascii_chars}
+    if len(shapes) != 1:
+        return None
+    return shapes.pop(), non_ascii
+
+
+#: Shape bytes that nearly every text has in a row: a needle of only these says little.
+_COMMON_SHAPES = frozenset(b"a ")
+
+
+@lru_cache(maxsize=1024)
+def shape_needle(gate: str) -> ShapeNeedle | None:
+    """The longest run of fixed one-character elements at the top of ``gate``
+    (an ``re`` source from :func:`gate_for`) as shape bytes, or None if it has
+    no run of two or more worth checking."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(gate)
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best = ShapeNeedle(b"", True)
+    run, run_any_text = bytearray(), True
+    for op, value in [*parsed, ("END", None)]:
+        name = str(op)
+        least, most, body = 1, 1, [(op, value)]
+        if name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
+            least, most, body = value[0], value[1], list(value[2])
+        shape = _element_shape(str(body[0][0]), body[0][1]) if len(body) == 1 else None
+        if shape is not None and least >= 1:
+            run += bytes([shape[0]]) * min(least, _LONGEST_COUNT)
+            run_any_text = run_any_text and not shape[1]
+        if shape is None or least < 1 or least != most:
+            # The run ends here (a repeat of no fixed count ends it after its least).
+            if len(run) > len(best.needle):
+                best = ShapeNeedle(bytes(run), run_any_text)
+            run, run_any_text = bytearray(), True
+    if len(best.needle) < 2 or set(best.needle) <= _COMMON_SHAPES:
+        return None
+    return best

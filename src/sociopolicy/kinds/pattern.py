@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import regex
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
@@ -14,7 +14,7 @@ from ..normalise import Normalised, cleaned
 from ..patterncache import is_known, pattern_groups
 from ..phrases import PhraseSet
 from ..redos import pattern_size
-from ..text import Spans, straighten
+from ..text import Spans, straighten, text_shape
 from ._phrasing import compile_phrases
 from .base import AnalysedText, CheckIncomplete, Finding, RuleBase
 
@@ -143,15 +143,42 @@ class PatternRule(RuleBase):
 _LONGEST_GATED_PATTERN = 1500
 
 
-def _compiled_gate(pattern: str, flags: int) -> re.Pattern[str] | None:
+class _Gate(NamedTuple):
+    """A pattern's gate (see regexgate), with the shape bytes it needs, if any."""
+
+    search: Callable[[str], re.Match[str] | None]
+    needle: bytes | None
+    #: The needle holds for any text, not only for ASCII ones.
+    any_text: bool
+
+    def admits(self, source: str, shape: bytes | None) -> bool:
+        """True if ``source`` (whose text_shape is ``shape``, when known) has the gate."""
+        if (
+            self.needle is not None
+            and shape is not None
+            and (self.any_text or source.isascii())
+            and self.needle not in shape
+        ):
+            return False  # told in C, without searching
+        return self.search(source) is not None
+
+
+def _compiled_gate(pattern: str, flags: int) -> _Gate | None:
     """The compiled gate of a pattern without a prefilter (see regexgate), or None."""
     if len(pattern) > _LONGEST_GATED_PATTERN:
         return None
     # Imported here: a ruleset restored from the cache has its gates already.
-    from ..regexgate import gate_for
+    from ..regexgate import gate_for, shape_needle
 
     source = gate_for(pattern, bool(flags & regex.IGNORECASE))
-    return re.compile(source) if source is not None else None
+    if source is None:
+        return None
+    needle = shape_needle(source)
+    return _Gate(
+        re.compile(source).search,
+        needle.needle if needle is not None else None,
+        needle.any_text if needle is not None else True,
+    )
 
 
 def _straight_copy(copy: str) -> Callable[[str], str]:
@@ -179,7 +206,7 @@ class _PatternMatcher:
         self.flags = _flags(rule.ignore_case)
         self._regex: regex.Pattern[str] | None = None
         # Worked out by prepare() or at the first text (see regexgate); False until then.
-        self._gate: re.Pattern[str] | bool | None = False if not rule.prefilter else None
+        self._gate: _Gate | bool | None = False if not rule.prefilter else None
         self.exceptions = compile_phrases(
             rule.exceptions, ignore_case=rule.ignore_case, inflect=False
         )
@@ -196,7 +223,7 @@ class _PatternMatcher:
             self._gate = _compiled_gate(self.pattern, self.flags)
 
     def find(self, text: AnalysedText) -> Iterator[Finding]:
-        if not all(text.hits(group) for group in self.prefilter):
+        if self.prefilter and not all(text.hits(group) for group in self.prefilter):
             return
         # Disguised text ("f\u200buck", look-alike letters) is matched as what it
         # spells, and what is found is mapped back to the text as written.
@@ -210,7 +237,9 @@ class _PatternMatcher:
         found: dict[tuple[int, int], dict[str, str | None]] = {}
         for way_back in (None, normal) if normal is not None else (None,):
             source = text.text if way_back is None else way_back.text
-            if gate is not None and gate.search(source) is None:  # type: ignore[union-attr]
+            if gate is not None and not gate.admits(  # type: ignore[union-attr]
+                source, text.memo("shape", text_shape) if way_back is None else None
+            ):
                 continue  # lacks what every match needs
             # Curly apostrophes are matched as straight ones (phones type one in
             # "I\u2019m"); the straightened text has the same length.
