@@ -178,6 +178,9 @@ def test_the_bundled_centrelink_gate_needs_the_whole_number() -> None:
         # A repeat without a fixed count ends the run after its least count.
         ("x[A-Z]{2,5}Y", ShapeNeedle(b"aAA", True)),
         (r"no\.[0-9]{3}", ShapeNeedle(b"aa.000", True)),
+        # A long count is cut, and the run ends there: what follows it is not
+        # next to the part kept.
+        ("A0{20}B", ShapeNeedle(b"A" + b"0" * 16, True)),
         # Nothing worth checking: alternations, case-blind letters, small letters
         # only, a single character.
         ("(?:911|000)", None),

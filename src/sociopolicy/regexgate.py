@@ -502,8 +502,9 @@ def shape_needle(gate: str) -> ShapeNeedle | None:
         if shape is not None and least >= 1:
             run += bytes([shape[0]]) * min(least, _LONGEST_COUNT)
             run_any_text = run_any_text and not shape[1]
-        if shape is None or least < 1 or least != most:
-            # The run ends here (a repeat of no fixed count ends it after its least).
+        if shape is None or least < 1 or least != most or least > _LONGEST_COUNT:
+            # The run ends here: a repeat of no fixed count ends it after its
+            # least, and a count cut to _LONGEST_COUNT after the part kept.
             if len(run) > len(best.needle):
                 best = ShapeNeedle(bytes(run), run_any_text)
             run, run_any_text = bytearray(), True
