@@ -167,6 +167,24 @@ def _class_body(chars: Iterable[str]) -> str:
     return "".join(pieces)
 
 
+def _set_items(value: Any) -> tuple[list[tuple[int, int]], list[str]] | None:
+    """The ranges of code points (a character is a range of one) and the
+    category names of a parsed character set; None for a negated set."""
+    ranges: list[tuple[int, int]] = []
+    categories: list[str] = []
+    for item_op, item_value in value:
+        name = str(item_op)
+        if name == "LITERAL":
+            ranges.append((item_value, item_value))
+        elif name == "RANGE":
+            ranges.append((item_value[0], item_value[1]))
+        elif name == "CATEGORY":
+            categories.append(str(item_value))
+        else:  # NEGATE
+            return None
+    return ranges, categories
+
+
 def _count(least: int, most: int) -> str:
     """An ``re`` repeat count (nothing for exactly one)."""
     if least == most:
@@ -209,24 +227,16 @@ class _Reader:
         if op == "LITERAL":
             return self.chars([chr(value)])
         if op == "IN":
+            items = _set_items(value)
+            if items is None or any(c not in _CATEGORIES for c in items[1]):
+                return None  # negated sets, \w and the like: nearly every text
             chars: list[str] = []
-            source: list[str] = []
-            share = 0.0
-            for item_op, item_value in value:
-                name = str(item_op)
-                if name == "LITERAL":
-                    chars.append(chr(item_value))
-                elif name == "RANGE":
-                    low, high = item_value
-                    if high - low > 200:
-                        return None
-                    chars.extend(chr(code) for code in range(low, high + 1))
-                elif name == "CATEGORY" and str(item_value) in _CATEGORIES:
-                    category, category_share = _CATEGORIES[str(item_value)]
-                    source.append(category)
-                    share += category_share
-                else:  # negated sets, \w and the like: nearly every text
+            for low, high in items[0]:
+                if high - low > 200:
                     return None
+                chars.extend(chr(code) for code in range(low, high + 1))
+            source = [_CATEGORIES[name][0] for name in items[1]]
+            share = sum(_CATEGORIES[name][1] for name in items[1])
             if chars:
                 literal = self.chars(chars)
                 if literal is None:
@@ -447,27 +457,23 @@ def _element_shape(op: str, value: Any) -> tuple[int, bool] | None:
     ascii_chars: set[str] = set()
     non_ascii = False
     if op == "LITERAL":
+        if value > 0x7F:
+            return None  # a non-ASCII literal: several shape bytes
         ascii_chars.add(chr(value))
     elif op == "IN":
-        for item_op, item_value in value:
-            name = str(item_op)
-            if name == "LITERAL":
-                ascii_chars.add(chr(item_value))
-            elif name == "RANGE":
-                low, high = item_value
-                ascii_chars.update(chr(code) for code in range(low, min(high, 0x7F) + 1))
-                non_ascii = non_ascii or high > 0x7F
-            elif name == "CATEGORY" and str(item_value) == "CATEGORY_DIGIT":
-                ascii_chars.update("0123456789")
-                non_ascii = True
-            else:  # a negated set, \w...: nothing to say
-                return None
-        non_ascii = non_ascii or any(not c.isascii() for c in ascii_chars)
-        ascii_chars = {c for c in ascii_chars if c.isascii()}
+        items = _set_items(value)
+        if items is None or any(name != "CATEGORY_DIGIT" for name in items[1]):
+            return None  # a negated set, \w...: nothing to say
+        for low, high in items[0]:
+            ascii_chars.update(chr(code) for code in range(low, min(high, 0x7F) + 1))
+            non_ascii = non_ascii or high > 0x7F
+        if items[1]:  # \d
+            ascii_chars.update("0123456789")
+            non_ascii = True
     else:
         return None
-    if not ascii_chars or not all(c.isascii() for c in ascii_chars):
-        return None  # a non-ASCII literal, or a set with no ASCII character
+    if not ascii_chars:
+        return None  # a set with no ASCII character
     shapes = {_shape_byte(c) for c in ascii_chars}
     if len(shapes) != 1:
         return None
