@@ -56,10 +56,8 @@ _CURLY_APOSTROPHES = re.compile("[" + APOSTROPHES.replace("'", "") + "]")
 
 
 # For ASCII text, folding is one byte-for-byte translation.
-_FOLD_ASCII = bytes.maketrans(
-    bytes(c for c in range(128) if _OTHER_SEPARATORS.match(chr(c))),
-    b" " * sum(1 for c in range(128) if _OTHER_SEPARATORS.match(chr(c))),
-)
+_ASCII_SEPARATORS = bytes(code for code in range(128) if _OTHER_SEPARATORS.match(chr(code)))
+_FOLD_ASCII = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
 
 
 def fold(text: str) -> str:

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .text import APOSTROPHES
+from .text import APOSTROPHES, text_shape
 
 try:  # Python 3.11+
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -441,16 +441,6 @@ class ShapeNeedle(NamedTuple):
     any_text: bool
 
 
-def _shape_byte(char: str) -> int:
-    if "A" <= char <= "Z":
-        return ord("A")
-    if "a" <= char <= "z":
-        return ord("a")
-    if "0" <= char <= "9":
-        return ord("0")
-    return ord(char)
-
-
 def _element_shape(op: str, value: Any) -> tuple[int, bool] | None:
     """The one shape byte of every ASCII character a one-character element
     matches, and whether it matches non-ASCII ones too (None: no one byte)."""
@@ -474,7 +464,7 @@ def _element_shape(op: str, value: Any) -> tuple[int, bool] | None:
         return None
     if not ascii_chars:
         return None  # a set with no ASCII character
-    shapes = {_shape_byte(c) for c in ascii_chars}
+    shapes = {text_shape(c)[0] for c in ascii_chars}
     if len(shapes) != 1:
         return None
     return shapes.pop(), non_ascii

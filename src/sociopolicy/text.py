@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import string
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
@@ -283,22 +284,11 @@ def prose_only(text: str) -> str:
     return "".join(pieces)
 
 
-def _shape_table() -> bytes:
-    table = bytearray(range(256))
-    for code in range(256):
-        char = chr(code)
-        if code >= 0x80:
-            table[code] = 0x80
-        elif "A" <= char <= "Z":
-            table[code] = ord("A")
-        elif "a" <= char <= "z":
-            table[code] = ord("a")
-        elif "0" <= char <= "9":
-            table[code] = ord("0")
-    return bytes(table)
-
-
-_SHAPE = _shape_table()
+_SHAPE = bytes.maketrans(
+    (string.ascii_uppercase + string.ascii_lowercase + string.digits).encode()
+    + bytes(range(0x80, 0x100)),
+    b"A" * 26 + b"a" * 26 + b"0" * 10 + b"\x80" * 0x80,
+)
 
 
 def text_shape(text: str) -> bytes:

@@ -238,7 +238,11 @@ class _PatternMatcher:
         for way_back in (None, normal) if normal is not None else (None,):
             source = text.text if way_back is None else way_back.text
             if gate is not None and not gate.admits(  # type: ignore[union-attr]
-                source, text.memo("shape", text_shape) if way_back is None else None
+                source,
+                # The shape is of the text as written; made only for a gate that uses it.
+                text.memo("shape", text_shape)
+                if way_back is None and gate.needle is not None  # type: ignore[union-attr]
+                else None,
             ):
                 continue  # lacks what every match needs
             # Curly apostrophes are matched as straight ones (phones type one in
